@@ -1,0 +1,31 @@
+"""Base of every resource group (``client.chats``, ``client.models``, ...)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .._responses import expect
+
+if TYPE_CHECKING:
+    from .client import AsyncOpenWebUI
+
+
+class AsyncResource:
+    def __init__(self, client: AsyncOpenWebUI) -> None:
+        self._client = client
+        self._http = client._http
+
+    async def _get(self, path: str, **params: Any) -> Any:
+        return await self._http.request("GET", path, params=params)
+
+    async def _post(self, path: str, body: Any = None, **params: Any) -> Any:
+        return await self._http.request("POST", path, json=body, params=params)
+
+    async def _delete(self, path: str, **params: Any) -> Any:
+        return await self._http.request("DELETE", path, params=params)
+
+    async def _get_list(self, path: str, **params: Any) -> list[Any]:
+        return expect(await self._get(path, **params), list, "GET", path)
+
+    async def _require(self, feature: str) -> None:
+        await self._client.require(feature)

@@ -1,0 +1,159 @@
+"""One model's streamed answer from ``/api/chat/completions`` (nothing saved)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from .._responses import decode_json
+from ..errors import ModelError, RequestTimeout, StreamInterrupted
+from ..sse import SSEDecoder, parse_chunk
+from ..types import Timings, Usage
+from ._http import AsyncHTTP
+
+COMPLETIONS_PATH = "/api/chat/completions"
+
+
+class AsyncCompletionStream:
+    """Iterate for text deltas as the server sends them; figures are on the object after.
+
+        async with client.completions.stream("alpha", messages) as s:
+            async for text in s:
+                print(text, end="")
+        s.content, s.usage, s.timings
+
+    `abort()` may be called from any thread; the stream stops at its next chunk.
+    """
+
+    def __init__(self, http: AsyncHTTP, body: dict[str, Any]) -> None:
+        self._http = http
+        self._body = body
+        self.model: str = str(body.get("model", ""))
+        self._parts: list[str] = []
+        self.usage_raw: dict[str, Any] | None = None
+        self.finish_reason: str | None = None
+        self.timings = Timings()
+        self.aborted = False
+        self.started = False
+        self.finished = False
+        self._iterator: AsyncIterator[str] | None = None
+
+    @property
+    def content(self) -> str:
+        return "".join(self._parts)
+
+    @property
+    def usage(self) -> Usage | None:
+        return Usage.from_raw(self.usage_raw)
+
+    def abort(self) -> None:
+        self.aborted = True
+
+    async def __aenter__(self) -> AsyncCompletionStream:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._iterator is not None and not self.finished:
+            self.aborted = True
+            await self._iterator.aclose()  # type: ignore[attr-defined]
+
+    def __aiter__(self) -> AsyncIterator[str]:
+        if self._iterator is None:
+            self._iterator = self._iterate()
+        return self._iterator
+
+    async def until_done(self) -> str:
+        """Read the whole answer and return it."""
+        async for _ in self:
+            pass
+        return self.content
+
+    async def _iterate(self) -> AsyncIterator[str]:
+        self.started = True
+        self.timings.started_at = time.time()
+        start = time.perf_counter()
+        path = COMPLETIONS_PATH
+        try:
+            async with self._http.stream(
+                "POST", path, json=self._body, idempotent=True
+            ) as response:
+                if "text/event-stream" not in response.headers.get("content-type", ""):
+                    # The model is set not to stream: the whole answer comes as one JSON body.
+                    await response.aread()
+                    text = self._take_whole(decode_json(response, "POST", path))
+                    self.timings.ttft = time.perf_counter() - start
+                    if text:
+                        yield text
+                    return
+                decoder = SSEDecoder()
+                async for line in response.aiter_lines():
+                    if self.aborted:
+                        return
+                    event = decoder.feed(line)
+                    if event is None:
+                        continue
+                    info = parse_chunk(event.data)
+                    if info.error:
+                        raise ModelError(
+                            f"model {self.model!r} failed: {info.error}",
+                            model=self.model,
+                            partial=self.content,
+                        )
+                    if info.usage:
+                        self.usage_raw = info.usage
+                    if info.finish_reason:
+                        self.finish_reason = info.finish_reason
+                    if info.text:
+                        if self.timings.ttft is None:
+                            self.timings.ttft = time.perf_counter() - start
+                        self._parts.append(info.text)
+                        yield info.text
+                    if info.done:
+                        break
+            self.finished = True
+        except httpx.TimeoutException:
+            raise RequestTimeout(
+                f"model {self.model!r} stopped sending for too long; the partial answer was kept",
+                method="POST",
+                path=path,
+            ) from None
+        except httpx.TransportError as exc:
+            raise StreamInterrupted(
+                f"the stream from model {self.model!r} broke after {len(self.content)} characters "
+                f"({type(exc).__name__}); the partial answer was kept",
+                method="POST",
+                path=path,
+                partial=self.content,
+            ) from None
+        finally:
+            self.timings.total = time.perf_counter() - start
+
+    def _take_whole(self, body: Any) -> str:
+        if not isinstance(body, dict):
+            return ""
+        if body.get("error") or body.get("detail"):
+            info = parse_chunk_json(body)
+            raise ModelError(f"model {self.model!r} failed: {info}", model=self.model)
+        choice = (body.get("choices") or [{}])[0] or {}
+        message = choice.get("message") or {}
+        text = message.get("content") if isinstance(message.get("content"), str) else ""
+        self.finish_reason = choice.get("finish_reason")
+        if isinstance(body.get("usage"), dict):
+            self.usage_raw = body["usage"]
+        if text:
+            self._parts.append(text)
+        self.finished = True
+        return text
+
+
+def parse_chunk_json(body: dict[str, Any]) -> str:
+    err = body.get("error") or body.get("detail")
+    if isinstance(err, dict):
+        return str(err.get("message") or err)
+    return str(err)

@@ -1,0 +1,208 @@
+"""The chats router: ``/api/v1/chats``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from ...errors import APIStatusError, BadRequestError, NotFoundError, UnexpectedResponseError
+from ...types import ChatRecord, ChatSummary, Tag
+from .._resource import AsyncResource
+
+_BASE = "/api/v1/chats"
+
+
+def _summaries(rows: list[Any]) -> list[ChatSummary]:
+    return [ChatSummary.model_validate(r) for r in rows if isinstance(r, dict)]
+
+
+def _record(body: Any) -> ChatRecord:
+    return ChatRecord.model_validate(body)
+
+
+class AsyncChats(AsyncResource):
+    """Saved chats. Listing methods return `ChatSummary` rows; the rest whole `ChatRecord`s."""
+
+    # -- listing ---------------------------------------------------------------------------
+
+    async def list(
+        self,
+        page: int | None = None,
+        *,
+        include_pinned: bool = False,
+        include_folders: bool = False,
+    ) -> list[ChatSummary]:
+        """One page (60 rows, newest first) or, with ``page=None``, every non-archived chat."""
+        return _summaries(
+            await self._get_list(
+                f"{_BASE}/list",
+                page=page,
+                include_pinned=include_pinned or None,
+                include_folders=include_folders or None,
+            )
+        )
+
+    async def iter(self, *, include_folders: bool = True) -> AsyncIterator[ChatSummary]:
+        """Every chat, fetched page by page."""
+        page = 1
+        while True:
+            rows = await self.list(page, include_pinned=True, include_folders=include_folders)
+            if not rows:
+                return
+            for row in rows:
+                yield row
+            page += 1
+
+    async def search(self, text: str, page: int | None = None) -> list[ChatSummary]:
+        """Chats whose title or messages match `text` (server-side search)."""
+        return _summaries(await self._get_list(f"{_BASE}/search", text=text, page=page))
+
+    async def pinned(self) -> list[ChatSummary]:
+        return _summaries(await self._get_list(f"{_BASE}/pinned"))
+
+    async def archived(self, page: int | None = None) -> list[ChatSummary]:
+        return _summaries(await self._get_list(f"{_BASE}/archived", page=page))
+
+    async def by_folder(self, folder_id: str) -> list[ChatRecord]:
+        return [_record(r) for r in await self._get_list(f"{_BASE}/folder/{folder_id}")]
+
+    async def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> list[ChatSummary]:
+        body = await self._post(f"{_BASE}/tags", {"name": name, "skip": skip, "limit": limit})
+        return _summaries(body or [])
+
+    async def all(self) -> AsyncIterator[ChatRecord]:
+        """Every chat of this user with its full message tree (streamed where the server can)."""
+        async for row in self._http.records("GET", f"{_BASE}/all"):
+            yield _record(row)
+
+    async def all_archived(self) -> list[ChatRecord]:
+        return [_record(r) for r in await self._get_list(f"{_BASE}/all/archived")]
+
+    async def all_tags(self) -> list[Tag]:
+        return [Tag.model_validate(r) for r in await self._get_list(f"{_BASE}/all/tags")]
+
+    # -- one chat ---------------------------------------------------------------------------
+
+    async def get(self, chat_id: str) -> ChatRecord:
+        return _record(await self._get(f"{_BASE}/{chat_id}"))
+
+    async def create(self, chat: dict[str, Any], *, folder_id: str | None = None) -> ChatRecord:
+        """Save a new chat body (``{"title", "models", "history", "messages", ...}``)."""
+        body: dict[str, Any] = {"chat": chat}
+        if folder_id is not None:
+            body["folder_id"] = folder_id
+        record = _record(await self._post(f"{_BASE}/new", body))
+        if folder_id is not None and record.folder_id != folder_id:
+            # Servers before folder_id on /new (0.6.x) ignore it; move the chat instead.
+            record = await self.move_to_folder(record.id, folder_id)
+        return record
+
+    async def update(self, chat_id: str, chat: dict[str, Any]) -> ChatRecord:
+        """Merge `chat` into the saved chat body (top-level keys replace the server's)."""
+        return _record(await self._post(f"{_BASE}/{chat_id}", {"chat": chat}))
+
+    async def rename(self, chat_id: str, title: str) -> ChatRecord:
+        return await self.update(chat_id, {"title": title})
+
+    async def delete(self, chat_id: str) -> bool:
+        return bool(await self._delete(f"{_BASE}/{chat_id}"))
+
+    async def delete_all(self) -> bool:
+        """Delete every chat of this user. There is no undo."""
+        return bool(await self._delete(f"{_BASE}/"))
+
+    async def update_message(self, chat_id: str, message_id: str, content: str) -> ChatRecord:
+        """Replace one message's content in place."""
+        return _record(
+            await self._post(f"{_BASE}/{chat_id}/messages/{message_id}", {"content": content})
+        )
+
+    async def clone(self, chat_id: str, *, title: str | None = None) -> ChatRecord:
+        return _record(await self._post(f"{_BASE}/{chat_id}/clone", {"title": title}))
+
+    async def import_chats(self, chats: list[dict[str, Any]]) -> list[ChatRecord]:
+        """Import chats as they are (each ``{"chat": {...}, "meta"?, "pinned"?, "folder_id"?}``).
+
+        Newer servers take a batch; older ones (0.6.x) one chat per request.
+        """
+        forms = [c if "chat" in c else {"chat": c} for c in chats]
+        if not forms:
+            return []
+        try:
+            body = await self._post(f"{_BASE}/import", {"chats": forms})
+        except BadRequestError:
+            body = None
+        if isinstance(body, list):
+            return [_record(r) for r in body]
+        return [_record(await self._post(f"{_BASE}/import", form)) for form in forms]
+
+    # -- flags: pin, archive, share, folder -------------------------------------------------
+
+    async def is_pinned(self, chat_id: str) -> bool:
+        return bool(await self._get(f"{_BASE}/{chat_id}/pinned"))
+
+    async def pin(self, chat_id: str, pinned: bool = True) -> ChatRecord:
+        """Pin (or unpin) a chat. The server's endpoint toggles; this sets the state asked for."""
+        record = await self.get(chat_id)
+        if bool(record.pinned) != pinned:
+            record = _record(await self._post(f"{_BASE}/{chat_id}/pin"))
+        return record
+
+    async def unpin(self, chat_id: str) -> ChatRecord:
+        return await self.pin(chat_id, False)
+
+    async def archive(self, chat_id: str, archived: bool = True) -> ChatRecord:
+        """Archive (or unarchive) a chat; like `pin`, sets the state rather than toggling."""
+        record = await self.get(chat_id)
+        if bool(record.archived) != archived:
+            record = _record(await self._post(f"{_BASE}/{chat_id}/archive"))
+        return record
+
+    async def unarchive(self, chat_id: str) -> ChatRecord:
+        return await self.archive(chat_id, False)
+
+    async def archive_all(self) -> bool:
+        return bool(await self._post(f"{_BASE}/archive/all"))
+
+    async def unarchive_all(self) -> bool:
+        """Unarchive every chat (one call where the server has it, else chat by chat)."""
+        try:
+            return bool(await self._post(f"{_BASE}/unarchive/all"))
+        except (NotFoundError, UnexpectedResponseError):
+            pass
+        except APIStatusError as exc:
+            if exc.status_code != 405:
+                raise
+        for record in await self.all_archived():
+            await self._post(f"{_BASE}/{record.id}/archive")
+        return True
+
+    async def share(self, chat_id: str) -> ChatRecord:
+        """Create a share link; the record's ``share_id`` names it (``/s/<share_id>``)."""
+        return _record(await self._post(f"{_BASE}/{chat_id}/share"))
+
+    async def unshare(self, chat_id: str) -> bool:
+        return bool(await self._delete(f"{_BASE}/{chat_id}/share"))
+
+    async def get_shared(self, share_id: str) -> ChatRecord:
+        return _record(await self._get(f"{_BASE}/share/{share_id}"))
+
+    async def move_to_folder(self, chat_id: str, folder_id: str | None) -> ChatRecord:
+        """Put a chat in a folder (``None`` takes it out of any folder)."""
+        return _record(await self._post(f"{_BASE}/{chat_id}/folder", {"folder_id": folder_id}))
+
+    # -- tags -------------------------------------------------------------------------------
+
+    async def tags(self, chat_id: str) -> list[Tag]:
+        return [Tag.model_validate(r) for r in await self._get_list(f"{_BASE}/{chat_id}/tags")]
+
+    async def add_tag(self, chat_id: str, name: str) -> list[Tag]:
+        body = await self._post(f"{_BASE}/{chat_id}/tags", {"name": name})
+        return [Tag.model_validate(r) for r in body or []]
+
+    async def remove_tag(self, chat_id: str, name: str) -> list[Tag]:
+        body = await self._http.request("DELETE", f"{_BASE}/{chat_id}/tags", json={"name": name})
+        return [Tag.model_validate(r) for r in body or []]
+
+    async def clear_tags(self, chat_id: str) -> bool:
+        return bool(await self._delete(f"{_BASE}/{chat_id}/tags/all"))

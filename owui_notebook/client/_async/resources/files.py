@@ -1,0 +1,62 @@
+"""Files: ``/api/v1/files`` (uploads for retrieval and attachments)."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from pathlib import Path
+from typing import Any
+
+from ...errors import ConfigurationError
+from ...types import FileRecord
+from .._resource import AsyncResource
+
+_BASE = "/api/v1/files"
+
+
+class AsyncFiles(AsyncResource):
+    async def upload(
+        self,
+        file: str | os.PathLike[str] | bytes,
+        *,
+        filename: str | None = None,
+        content_type: str | None = None,
+        process: bool = True,
+    ) -> FileRecord:
+        """Upload a path or bytes; the server extracts its text for retrieval when `process`."""
+        if isinstance(file, bytes):
+            if not filename:
+                raise ConfigurationError("uploading bytes needs filename=")
+            data = file
+        else:
+            path = Path(file)
+            if not path.is_file():
+                raise ConfigurationError(f"no such file to upload: {path}")
+            data = path.read_bytes()
+            filename = filename or path.name
+        ctype = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        body = await self._http.request(
+            "POST",
+            f"{_BASE}/",
+            files={"file": (filename, data, ctype)},
+            params={"process": "true" if process else "false"},
+        )
+        return FileRecord.model_validate(body)
+
+    async def list(self) -> list[FileRecord]:
+        body = await self._get(f"{_BASE}/")
+        rows = body.get("items", []) if isinstance(body, dict) else body
+        return [FileRecord.model_validate(r) for r in rows or []]
+
+    async def get(self, file_id: str) -> FileRecord:
+        return FileRecord.model_validate(await self._get(f"{_BASE}/{file_id}"))
+
+    async def content(self, file_id: str) -> bytes:
+        async with self._http.stream(
+            "GET", f"{_BASE}/{file_id}/content", allow_html=True
+        ) as response:
+            return await response.aread()
+
+    async def delete(self, file_id: str) -> bool:
+        body: Any = await self._delete(f"{_BASE}/{file_id}")
+        return bool(body)

@@ -1,0 +1,59 @@
+"""Models: ``/api/models`` and ``/api/v1/models``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..._responses import expect
+from ...errors import NotFoundError
+from ...types import Model
+from .._resource import AsyncResource
+
+
+class AsyncModels(AsyncResource):
+    async def list(self, *, refresh: bool = False) -> list[Model]:
+        """Every model this user may chat with (connections, custom models, pipes)."""
+        body = await self._get("/api/models", refresh=True if refresh else None)
+        rows = body.get("data") if isinstance(body, dict) else body
+        rows = expect(rows, list, "GET", "/api/models")
+        return [
+            Model.model_validate(row) for row in rows if isinstance(row, dict) and row.get("id")
+        ]
+
+    async def get(self, model_id: str) -> Model:
+        """One model by id; `NotFoundError` lists the closest ids when there is no such model."""
+        models = await self.list()
+        for model in models:
+            if model.id == model_id:
+                return model
+        raise NotFoundError(
+            f"no model {model_id!r} on this server{_suggest(model_id, [m.id for m in models])}",
+            method="GET",
+            path="/api/models",
+            status_code=404,
+        )
+
+    async def base(self) -> list[dict[str, Any]]:
+        """Base models from the connections, as stored for admins (``/api/v1/models/base``)."""
+        return await self._get_list("/api/v1/models/base")
+
+    async def custom(self) -> list[dict[str, Any]]:
+        """Custom models (workspace models built on a base model)."""
+        body = await self._get("/api/v1/models/")
+        if isinstance(body, dict) and "data" in body:
+            body = body["data"]
+        if isinstance(body, dict) and "items" in body:
+            body = body["items"]
+        return expect(body, list, "GET", "/api/v1/models/")
+
+
+def _suggest(name: str, candidates: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.4)
+    if close:
+        return "; did you mean " + ", ".join(repr(c) for c in close) + "?"
+    if candidates:
+        shown = ", ".join(repr(c) for c in candidates[:8])
+        return f"; available: {shown}" + (" ..." if len(candidates) > 8 else "")
+    return "; the server lists no models (check its connections)"

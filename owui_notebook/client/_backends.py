@@ -1,0 +1,122 @@
+"""The few primitives that differ between the async and the sync client.
+
+Code under ``_async/`` uses `AsyncBackend`; the generated ``_sync/`` copy uses `Backend`
+(unasync renames the class). Everything else is shared text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
+
+_END = object()
+
+
+class AsyncBackend:
+    @staticmethod
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+    @staticmethod
+    async def merge(sources: Sequence[AsyncIterator[Any]]) -> AsyncIterator[tuple[int, Any]]:
+        """Interleave several async iterators as items arrive: yields ``(index, item)``.
+
+        An exception from one source is yielded as ``(index, exc)`` and ends only that
+        source, so one failing model never stops the others. Leaving the loop early
+        cancels every source still running.
+        """
+        if len(sources) == 1:
+            try:
+                async for item in sources[0]:
+                    yield 0, item
+            except Exception as exc:
+                yield 0, exc
+            return
+        q: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
+
+        async def pump(index: int, source: AsyncIterator[Any]) -> None:
+            try:
+                async for item in source:
+                    await q.put((index, item))
+            except Exception as exc:
+                await q.put((index, exc))
+            finally:
+                await q.put((index, _END))
+
+        tasks = [asyncio.ensure_future(pump(i, s)) for i, s in enumerate(sources)]
+        try:
+            remaining = len(tasks)
+            while remaining:
+                index, item = await q.get()
+                if item is _END:
+                    remaining -= 1
+                    continue
+                yield index, item
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Backend:
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        time.sleep(seconds)
+
+    @staticmethod
+    def merge(sources: Sequence[Iterator[Any]]) -> Iterator[tuple[int, Any]]:
+        """Thread-based twin of `AsyncBackend.merge` for the sync client.
+
+        One source is read inline, so a single answer crosses no thread and Ctrl-C lands
+        in the reading code directly. With several, each is read by a daemon thread; on an
+        early exit (Ctrl-C included) the sources are asked to stop via their ``abort()``.
+        """
+        if len(sources) == 1:
+            try:
+                for item in sources[0]:
+                    yield 0, item
+            except Exception as exc:
+                yield 0, exc
+            return
+        q: queue.Queue[tuple[int, Any]] = queue.Queue()
+
+        def pump(index: int, source: Iterator[Any]) -> None:
+            try:
+                for item in source:
+                    q.put((index, item))
+            except Exception as exc:
+                q.put((index, exc))
+            finally:
+                q.put((index, _END))
+
+        threads = [
+            threading.Thread(target=pump, args=(i, s), daemon=True, name=f"owui-stream-{i}")
+            for i, s in enumerate(sources)
+        ]
+        for thread in threads:
+            thread.start()
+        remaining = len(threads)
+        try:
+            while remaining:
+                try:
+                    # A timeout keeps the wait interruptible by Ctrl-C on every platform.
+                    index, item = q.get(timeout=0.1)
+                except queue.Empty:
+                    continue
+                if item is _END:
+                    remaining -= 1
+                    continue
+                yield index, item
+        finally:
+            if remaining:
+                for source in sources:
+                    abort = getattr(source, "abort", None)
+                    if abort is not None:
+                        abort()
+                deadline = time.monotonic() + 1.0
+                for thread in threads:
+                    thread.join(max(0.0, deadline - time.monotonic()))

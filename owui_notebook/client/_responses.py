@@ -1,0 +1,73 @@
+"""Reading response bodies: error details, content-type checks, JSON and NDJSON decoding.
+
+Pure helpers shared by the async and sync transports (they only touch already-read bodies).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from .errors import UnexpectedResponseError
+
+
+def detail_of(response: httpx.Response) -> Any:
+    """The server's explanation of an error status (FastAPI's ``detail`` and friends)."""
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        text = response.text.strip()
+        if text.lower().startswith(("<!doctype", "<html")):
+            return None
+        return text[:300] or None
+    if isinstance(body, dict):
+        for key in ("detail", "error", "message"):
+            if body.get(key):
+                return body[key]
+    return body
+
+
+def check_content_type(response: httpx.Response, method: str, path: str) -> None:
+    """Refuse the web UI's HTML page where data was due (old servers answer 200 for any path)."""
+    if "text/html" in response.headers.get("content-type", ""):
+        raise UnexpectedResponseError(
+            f"{method} {path} answered with a web page instead of data: this Open WebUI server "
+            "has no such endpoint (too old?), or the URL points at a proxy's login page"
+        )
+
+
+def decode_json(response: httpx.Response, method: str, path: str) -> Any:
+    """The JSON body of a successful response; ``None`` when the body is empty."""
+    check_content_type(response, method, path)
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        snippet = response.text[:80].replace("\n", " ")
+        raise UnexpectedResponseError(
+            f"{method} {path} returned malformed JSON ({len(response.content)} bytes, "
+            f"starting {snippet!r})"
+        ) from None
+
+
+def loads_line(line: str, method: str, path: str) -> Any:
+    """Decode one NDJSON line, naming the endpoint if it is broken."""
+    try:
+        return json.loads(line)
+    except ValueError:
+        raise UnexpectedResponseError(
+            f"{method} {path} sent a malformed NDJSON line: {line[:80]!r}"
+        ) from None
+
+
+def expect(value: Any, kind: type | tuple[type, ...], method: str, path: str) -> Any:
+    """Check a decoded body has the expected JSON type (a list, a dict...)."""
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise UnexpectedResponseError(
+            f"{method} {path} returned {type(value).__name__} where {names} was expected"
+        )
+    return value

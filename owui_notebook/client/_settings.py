@@ -1,0 +1,100 @@
+"""Where the client's URL, key and transport options come from (arguments, then environment)."""
+
+from __future__ import annotations
+
+import os
+import platform
+import warnings
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import httpx
+
+from .._version import __version__
+from .errors import ConfigurationError, register_secret
+
+URL_ENV = "OWUI_URL"
+KEY_ENV = "OWUI_API_KEY"
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# A model may think for minutes before its next token; only the gap between chunks counts.
+STREAM_TIMEOUT = httpx.Timeout(60.0, connect=10.0, read=300.0)
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def user_agent() -> str:
+    return (
+        f"owui-notebook/{__version__} httpx/{httpx.__version__} python/{platform.python_version()}"
+    )
+
+
+def normalize_url(url: str) -> str:
+    """Validate a server URL and drop a trailing slash or a pasted ``/api``/``/c/<id>`` suffix."""
+    url = url.strip()
+    if not url:
+        raise ConfigurationError(f"no Open WebUI URL: pass base_url=... or set {URL_ENV}")
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(
+            f"bad Open WebUI URL {url!r}: expected http(s)://host[:port], e.g. http://localhost:8080"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a non-numeric port
+    except ValueError:
+        raise ConfigurationError(f"bad port in Open WebUI URL {url!r}") from None
+    path = parts.path.rstrip("/")
+    for suffix in ("/api/v1", "/api"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)]
+    if "/c/" in path:  # a chat link pasted from the browser
+        path = path.split("/c/")[0]
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved connection settings. The key is kept out of the repr."""
+
+    base_url: str
+    api_key: str | None = field(default=None, repr=False)
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    max_retries: int = 2
+    verify: bool | str = True
+
+    @classmethod
+    def resolve(
+        cls,
+        base_url: str | None,
+        api_key: str | None,
+        *,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int,
+        verify: bool | str,
+    ) -> Settings:
+        url = normalize_url(base_url or os.environ.get(URL_ENV, ""))
+        key = api_key if api_key is not None else os.environ.get(KEY_ENV) or None
+        if key is not None:
+            key = key.strip()
+            if any(ch.isspace() for ch in key):
+                raise ConfigurationError("the API key contains whitespace; paste it again")
+            register_secret(key)
+            host = urlsplit(url).hostname or ""
+            if url.startswith("http://") and host not in _LOCAL_HOSTS:
+                warnings.warn(
+                    f"sending an API key over plain http to {host}; use https for remote servers",
+                    stacklevel=4,
+                )
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be >= 0")
+        if timeout is None:
+            timeout = DEFAULT_TIMEOUT
+        elif not isinstance(timeout, httpx.Timeout):
+            timeout = httpx.Timeout(float(timeout), connect=min(float(timeout), 10.0))
+        return cls(url, key, timeout, max_retries, verify)
+
+    def headers(self) -> dict[str, str]:
+        headers = {"User-Agent": user_agent(), "Accept": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        return headers

@@ -1,0 +1,226 @@
+# Generated from owui_notebook/client/_async/_http.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""HTTP transport: one request path with auth, retries, error mapping and content checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from .._backends import Backend
+from .._responses import check_content_type, decode_json, detail_of, expect, loads_line
+from .._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
+from .._settings import STREAM_TIMEOUT, Settings
+from ..errors import ConnectError, RequestTimeout, TransportError, status_error
+
+
+class HTTP:
+    """Owns the connection pool; every request of a client goes through `request` or `stream`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.retry = RetryPolicy(max_retries=settings.max_retries)
+        self._owns_client = http_client is None
+        self._client = http_client or httpx.Client(
+            base_url=settings.base_url,
+            timeout=settings.timeout,
+            verify=settings.verify,
+            transport=transport,
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+        )
+        self._headers = settings.headers()
+
+    def set_token(self, token: str | None) -> None:
+        if token:
+            self._headers["Authorization"] = f"Bearer {token}"
+        else:
+            self._headers.pop("Authorization", None)
+
+    @property
+    def has_token(self) -> bool:
+        return "Authorization" in self._headers
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def _url(self, path: str) -> str:
+        return self.settings.base_url + path
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None,
+        json_body: Any,
+        files: Any,
+        data: Any,
+        stream: bool,
+        idempotent: bool | None,
+        timeout: httpx.Timeout | None,
+    ) -> httpx.Response:
+        """Send with retries; return a response whose status is a success."""
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        params = {k: v for k, v in (params or {}).items() if v is not None}
+        request = self._client.build_request(
+            method,
+            self._url(path),
+            params=params,
+            json=json_body,
+            files=files,
+            data=data,
+            headers=self._headers,
+            timeout=timeout or (STREAM_TIMEOUT if stream else self.settings.timeout),
+        )
+        attempt = 0
+        while True:
+            try:
+                response = self._client.send(request, stream=stream)
+            except httpx.TimeoutException as exc:
+                connect = isinstance(exc, httpx.ConnectTimeout)
+                if self.retry.retry_transport(
+                    attempt=attempt, idempotent=idempotent, connect_failed=connect
+                ):
+                    Backend.sleep(self.retry.delay(attempt))
+                    attempt += 1
+                    continue
+                raise RequestTimeout(
+                    f"{method} {path}: no answer from {self.settings.base_url} in time "
+                    f"({type(exc).__name__}); the server or model may be overloaded "
+                    "(raise timeout= if it is just slow)",
+                    method=method,
+                    path=path,
+                ) from None
+            except httpx.ConnectError:
+                if self.retry.retry_transport(
+                    attempt=attempt, idempotent=idempotent, connect_failed=True
+                ):
+                    Backend.sleep(self.retry.delay(attempt))
+                    attempt += 1
+                    continue
+                raise ConnectError(
+                    f"cannot connect to Open WebUI at {self.settings.base_url}: is the server "
+                    "running and the URL right?",
+                    method=method,
+                    path=path,
+                ) from None
+            except httpx.TransportError as exc:
+                if self.retry.retry_transport(
+                    attempt=attempt, idempotent=idempotent, connect_failed=False
+                ):
+                    Backend.sleep(self.retry.delay(attempt))
+                    attempt += 1
+                    continue
+                raise TransportError(
+                    f"{method} {path}: connection to {self.settings.base_url} failed "
+                    f"({type(exc).__name__}: {exc})",
+                    method=method,
+                    path=path,
+                ) from None
+            if response.is_success:
+                return response
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if self.retry.retry_status(
+                response.status_code, attempt=attempt, idempotent=idempotent
+            ) and (retry_after is None or retry_after <= self.retry.retry_after_max):
+                response.close()
+                Backend.sleep(self.retry.delay(attempt, retry_after))
+                attempt += 1
+                continue
+            if stream:
+                response.read()
+                response.close()
+            raise status_error(
+                method=method,
+                path=path,
+                status_code=response.status_code,
+                reason=response.reason_phrase,
+                detail=detail_of(response),
+                retry_after=retry_after,
+            )
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        files: Any = None,
+        data: Any = None,
+        idempotent: bool | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> Any:
+        """Send a request and return its decoded JSON body (``None`` for an empty body)."""
+        response = self._send(
+            method,
+            path,
+            params=params,
+            json_body=json,
+            files=files,
+            data=data,
+            stream=False,
+            idempotent=idempotent,
+            timeout=timeout,
+        )
+        return decode_json(response, method, path)
+
+    @contextmanager
+    def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        timeout: httpx.Timeout | None = None,
+        allow_html: bool = False,
+    ) -> Iterator[httpx.Response]:
+        """Open a streamed response (status already checked); closed when the block exits."""
+        response = self._send(
+            method,
+            path,
+            params=params,
+            json_body=json,
+            files=None,
+            data=None,
+            stream=True,
+            idempotent=idempotent,
+            timeout=timeout,
+        )
+        try:
+            if not allow_html:
+                check_content_type(response, method, path)
+            yield response
+        finally:
+            response.close()
+
+    def records(
+        self, method: str, path: str, *, params: dict[str, Any] | None = None
+    ) -> Iterator[Any]:
+        """Yield the items of a JSON-list or NDJSON response as they arrive.
+
+        Open WebUI moved several bulk endpoints from a JSON list to NDJSON streaming; this
+        reads either, one record in memory at a time for NDJSON.
+        """
+        with self.stream(method, path, params=params, idempotent=True) as response:
+            if "ndjson" in response.headers.get("content-type", ""):
+                for line in response.iter_lines():
+                    if line.strip():
+                        yield loads_line(line, method, path)
+                return
+            response.read()
+            for item in expect(decode_json(response, method, path), list, method, path):
+                yield item

@@ -1,0 +1,200 @@
+# Generated from owui_notebook/client/_async/chat.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""The conversation engine: a chat saved on the server, continued turn by turn."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigurationError, NotFoundError
+from ..history import thread
+from ..turns import Turn, chat_body, default_title, empty_history, graft
+from ..types import ChatRecord, ChatResult
+from .chat_stream import ChatStream
+
+if TYPE_CHECKING:
+    from .client import OpenWebUI
+
+
+class Chat:
+    """A conversation with one or more models, saved so the web UI shows it threaded.
+
+    Nothing is sent until the first `send`/`stream`. Then each turn streams the answer
+    from ``/api/chat/completions`` and saves the user message and the answers into the
+    chat (created on the first turn), with usage and the client's own timings on each
+    answer. Use `send_many`/`stream_many` to ask several models at once: the web UI shows
+    their answers side by side.
+    """
+
+    def __init__(
+        self,
+        client: OpenWebUI,
+        model: str | None = None,
+        *,
+        chat_id: str | None = None,
+        title: str | None = None,
+        system: str | None = None,
+        folder_id: str | None = None,
+        tags: list[str] | None = None,
+        auto_title: bool = False,
+        **params: Any,
+    ) -> None:
+        self._client = client
+        self.model = model
+        self.id = chat_id
+        self.title = title
+        self.system = system
+        self.folder_id = folder_id
+        self.tags = list(tags or [])
+        self.auto_title = auto_title
+        self._title_given = title is not None
+        self.params = params
+        self.history: dict[str, Any] = empty_history()
+        self.record: ChatRecord | None = None
+        self._loaded = chat_id is None
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} id={self.id!r} model={self.model!r} turns={self.turns}>"
+
+    @property
+    def url(self) -> str | None:
+        """Link to the chat in the web UI (``None`` until the first turn is saved)."""
+        return self._client.chat_url(self.id) if self.id else None
+
+    @property
+    def turns(self) -> int:
+        return sum(1 for m in thread(self.history) if m.get("role") == "user")
+
+    def messages(self) -> list[dict[str, Any]]:
+        """The active thread, root first, as the web UI shows it."""
+        return thread(self.history)
+
+    def load(self) -> Chat:
+        """Fetch the chat from the server (done automatically before the first turn)."""
+        if self.id is None:
+            self._loaded = True
+            return self
+        try:
+            record = self._client.chats.get(self.id)
+        except NotFoundError:
+            raise NotFoundError(
+                f"no chat {self.id!r} on this server (or not yours); check the id",
+                method="GET",
+                path=f"/api/v1/chats/{self.id}",
+                status_code=404,
+            ) from None
+        self._adopt(record)
+        models = record.chat.get("models") or []
+        if self.model is None and models:
+            self.model = models[0]
+        if self.system is None:
+            self.system = (record.chat.get("params") or {}).get("system") or record.chat.get(
+                "system"
+            )
+        self._loaded = True
+        return self
+
+    def _adopt(self, record: ChatRecord) -> None:
+        self.record = record
+        self.id = record.id
+        self.title = record.title or self.title
+        self.folder_id = record.folder_id
+        self.history = record.history
+
+    # -- asking -------------------------------------------------------------------------
+
+    def send(self, prompt: str, *, model: str | None = None, **params: Any) -> ChatResult:
+        """Ask one model and wait for the whole answer (saved in the chat)."""
+        with self.stream(prompt, model=model, **params) as stream:
+            for _ in stream:
+                pass
+        return stream.result
+
+    def stream(self, prompt: str, *, model: str | None = None, **params: Any) -> ChatStream:
+        """Ask one model; iterate the returned stream for text deltas as they arrive."""
+        use = model or self.model
+        if not use and self._loaded:
+            raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
+        # A chat reopened by id takes its model from the saved chat when it loads.
+        return self._open(prompt, [use or ""], multi=False, params=params)
+
+    def send_many(self, prompt: str, models: list[str], **params: Any) -> list[ChatResult]:
+        """Ask several models the same prompt at once; one result per model, in order."""
+        with self.stream_many(prompt, models, **params) as stream:
+            for _ in stream:
+                pass
+        return stream.results
+
+    def stream_many(self, prompt: str, models: list[str], **params: Any) -> ChatStream:
+        """Ask several models at once; iterate for `StreamDelta` items (model, index, text)."""
+        if not models:
+            raise ConfigurationError("stream_many needs at least one model")
+        if len(set(models)) != len(models):
+            raise ConfigurationError("each model may appear only once in a comparison")
+        return self._open(prompt, list(models), multi=True, params=params)
+
+    def _open(
+        self, prompt: str, models: list[str], *, multi: bool, params: dict[str, Any]
+    ) -> ChatStream:
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise ConfigurationError("the prompt is empty: write something to send")
+        system = params.pop("system", None) or self.system
+        merged = {**self.params, **params}
+        return ChatStream(self, prompt, models, multi=multi, system=system, params=merged)
+
+    # -- saving -------------------------------------------------------------------------
+
+    def _commit(self, turn: Turn, results: list[ChatResult]) -> str:
+        """Save a finished turn; returns the chat id. Merges into the server's latest copy."""
+        names = self._client._model_names()
+        answers = [turn.assistant_message(r, names.get(r.model, r.model)) for r in results]
+        chats = self._client.chats
+        if self.id is None:
+            title = self.title or default_title(turn.prompt)
+            history = graft(empty_history(), turn, answers)
+            body = chat_body(
+                history, title=title, models=turn.models, system=self.system, params=self.params
+            )
+            if self.tags:
+                body["tags"] = list(self.tags)
+            record = chats.create(body, folder_id=self.folder_id)
+            self._adopt(record)
+            for tag in self.tags:
+                chats.add_tag(record.id, tag)
+            if self.auto_title and not self._title_given:
+                self._generate_title(turn.models[0])
+            return record.id
+        # Someone may have continued the chat in the web UI since we last looked: graft onto
+        # the server's copy so nothing saved there is overwritten.
+        latest = chats.get(self.id)
+        history = graft(latest.history, turn, answers)
+        update = {"history": history, "messages": thread(history), "models": turn.models}
+        self._adopt(chats.update(self.id, update))
+        return self.id
+
+    def _generate_title(self, model: str) -> None:
+        messages = [
+            {"role": m["role"], "content": m.get("content", "")} for m in thread(self.history)
+        ]
+        try:
+            title = self._client.tasks.title(model, messages, chat_id=self.id)
+        except Exception:  # a title is a nicety: never lose the saved turn over it
+            return
+        if title and self.id:
+            self._adopt(self._client.chats.rename(self.id, title))
+
+    def rate(self, result: ChatResult, rating: int, **kw: Any) -> Any:
+        """Rate an answer of this chat (+1/-1); see `evaluations.rate`."""
+        siblings = [
+            m.get("model")
+            for m in self.history.get("messages", {}).values()
+            if m.get("parentId") == result.parent_id and m.get("id") != result.message_id
+        ]
+        return self._client.evaluations.rate(
+            chat_id=result.chat_id or self.id or "",
+            message_id=result.message_id,
+            model=result.model,
+            rating=rating,
+            sibling_models=[s for s in siblings if s],
+            **kw,
+        )

@@ -1,0 +1,188 @@
+# Generated from owui_notebook/client/_async/chat_stream.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""A turn in flight: streams every model's answer, then saves the turn in the chat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .._backends import Backend
+from ..errors import APIStatusError, ConfigurationError, ConnectError, OpenWebUIError
+from ..turns import Turn, model_messages
+from ..types import ChatResult, StreamDelta
+from .completion_stream import CompletionStream
+from .resources.completions import completion_body
+
+if TYPE_CHECKING:
+    from .chat import Chat
+
+
+class ChatStream:
+    """Iterate for the answer as it streams; when it ends, the turn is saved in the chat.
+
+        with chat.stream("Hello") as s:
+            for text in s:          # str deltas (StreamDelta for several models)
+                ...
+        s.result                          # ChatResult: ids, content, usage, timings
+
+    Saving happens however the stream ends: completed, broken, stopped with `abort()`,
+    cancelled or interrupted (Ctrl-C). A partial answer is kept and marked ``stopped``.
+    """
+
+    def __init__(
+        self,
+        chat: Chat,
+        prompt: str,
+        models: list[str],
+        *,
+        multi: bool,
+        system: str | None,
+        params: dict[str, Any],
+    ) -> None:
+        self._chat = chat
+        self._prompt = prompt
+        self._models = models
+        self._multi = multi
+        self._system = system
+        self._params = params
+        self.turn: Turn | None = None
+        self.streams: list[CompletionStream] = []
+        self.errors: list[BaseException | None] = [None] * len(models)
+        self.results: list[ChatResult] = []
+        self.saved = False
+        self._interrupted = False
+        self._iterator: Iterator[Any] | None = None
+
+    def _prepare(self) -> None:
+        chat = self._chat
+        if not chat._loaded:
+            chat.load()
+        self._models = [m or chat.model or "" for m in self._models]
+        if not all(self._models):
+            raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
+        self.turn = Turn(
+            prompt=self._prompt, models=self._models, parent_id=chat.history.get("currentId")
+        )
+        messages = model_messages(chat.history, self._system, self._prompt)
+        http = chat._client._http
+        self.streams = [
+            CompletionStream(
+                http, completion_body(m, messages, stream=True, params=self._params)
+            )
+            for m in self._models
+        ]
+
+    @property
+    def result(self) -> ChatResult:
+        """The (first) model's result; available once the stream has ended."""
+        if not self.results:
+            raise RuntimeError("the stream has not finished yet: iterate it first")
+        return self.results[0]
+
+    @property
+    def content(self) -> str:
+        """Text received so far from the first model."""
+        return self.streams[0].content if self.streams else ""
+
+    def abort(self) -> None:
+        """Stop every model at its next chunk; what arrived is kept and saved as stopped."""
+        self._interrupted = True
+        for stream in self.streams:
+            stream.abort()
+
+    def __enter__(self) -> ChatStream:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        # Never iterated means nothing was sent, so there is nothing to save either.
+        if self._iterator is not None:
+            self._iterator.close()  # type: ignore[attr-defined]
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._iterator is None:
+            self._iterator = self._iterate()
+        return self._iterator
+
+    def until_done(self) -> list[ChatResult]:
+        for _ in self:
+            pass
+        return self.results
+
+    def _iterate(self) -> Iterator[Any]:
+        self._prepare()
+        models = self._models
+        if self._interrupted:
+            for stream in self.streams:
+                stream.abort()
+        try:
+            for index, item in Backend.merge(self.streams):
+                if isinstance(item, BaseException):
+                    self.errors[index] = item
+                    continue
+                if self._multi:
+                    yield StreamDelta(model=models[index], index=index, text=item)
+                else:
+                    yield item
+        except BaseException:
+            # Ctrl-C, cancellation or the caller leaving the loop: keep what arrived.
+            self._interrupted = True
+            raise
+        finally:
+            self._save()
+        failures = [e for e in self.errors if e is not None]
+        if failures and (not self._multi or len(failures) == len(models)):
+            raise failures[0]
+
+    def _save(self) -> None:
+        if self.saved or self.turn is None:
+            return
+        self.saved = True
+        results = []
+        for index, stream in enumerate(self.streams):
+            error = self.errors[index]
+            results.append(
+                self.turn.result(
+                    index,
+                    content=stream.content,
+                    usage=stream.usage_raw,
+                    timings=stream.timings,
+                    finish_reason=stream.finish_reason,
+                    stopped=(self._interrupted or stream.aborted)
+                    and error is None
+                    and not stream.finished,
+                    error=_error_text(error),
+                )
+            )
+        self.results = results
+        if _nothing_to_save(self.streams, self.errors, self._interrupted):
+            return
+        chat_id = self._chat._commit(self.turn, results)
+        for result in results:
+            result.chat_id = chat_id
+
+
+def _error_text(error: BaseException | None) -> str | None:
+    if error is None:
+        return None
+    if isinstance(error, OpenWebUIError):
+        return error.message
+    return f"{type(error).__name__}: {error}"
+
+
+def _nothing_to_save(
+    streams: list[CompletionStream], errors: list[BaseException | None], interrupted: bool
+) -> bool:
+    """A turn every model refused before answering (unknown model, bad key, server down).
+
+    Saving it would leave an empty exchange in the web UI; the caller gets the error instead
+    and can retry. A turn stopped by the user before any token is not saved either.
+    """
+    if any(s.content for s in streams):
+        return False
+    if interrupted and not any(errors):
+        return True
+    return all(isinstance(e, (APIStatusError, ConnectError)) for e in errors)

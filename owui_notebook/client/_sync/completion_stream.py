@@ -1,0 +1,161 @@
+# Generated from owui_notebook/client/_async/completion_stream.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""One model's streamed answer from ``/api/chat/completions`` (nothing saved)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from .._responses import decode_json
+from ..errors import ModelError, RequestTimeout, StreamInterrupted
+from ..sse import SSEDecoder, parse_chunk
+from ..types import Timings, Usage
+from ._http import HTTP
+
+COMPLETIONS_PATH = "/api/chat/completions"
+
+
+class CompletionStream:
+    """Iterate for text deltas as the server sends them; figures are on the object after.
+
+        with client.completions.stream("alpha", messages) as s:
+            for text in s:
+                print(text, end="")
+        s.content, s.usage, s.timings
+
+    `abort()` may be called from any thread; the stream stops at its next chunk.
+    """
+
+    def __init__(self, http: HTTP, body: dict[str, Any]) -> None:
+        self._http = http
+        self._body = body
+        self.model: str = str(body.get("model", ""))
+        self._parts: list[str] = []
+        self.usage_raw: dict[str, Any] | None = None
+        self.finish_reason: str | None = None
+        self.timings = Timings()
+        self.aborted = False
+        self.started = False
+        self.finished = False
+        self._iterator: Iterator[str] | None = None
+
+    @property
+    def content(self) -> str:
+        return "".join(self._parts)
+
+    @property
+    def usage(self) -> Usage | None:
+        return Usage.from_raw(self.usage_raw)
+
+    def abort(self) -> None:
+        self.aborted = True
+
+    def __enter__(self) -> CompletionStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._iterator is not None and not self.finished:
+            self.aborted = True
+            self._iterator.close()  # type: ignore[attr-defined]
+
+    def __iter__(self) -> Iterator[str]:
+        if self._iterator is None:
+            self._iterator = self._iterate()
+        return self._iterator
+
+    def until_done(self) -> str:
+        """Read the whole answer and return it."""
+        for _ in self:
+            pass
+        return self.content
+
+    def _iterate(self) -> Iterator[str]:
+        self.started = True
+        self.timings.started_at = time.time()
+        start = time.perf_counter()
+        path = COMPLETIONS_PATH
+        try:
+            with self._http.stream(
+                "POST", path, json=self._body, idempotent=True
+            ) as response:
+                if "text/event-stream" not in response.headers.get("content-type", ""):
+                    # The model is set not to stream: the whole answer comes as one JSON body.
+                    response.read()
+                    text = self._take_whole(decode_json(response, "POST", path))
+                    self.timings.ttft = time.perf_counter() - start
+                    if text:
+                        yield text
+                    return
+                decoder = SSEDecoder()
+                for line in response.iter_lines():
+                    if self.aborted:
+                        return
+                    event = decoder.feed(line)
+                    if event is None:
+                        continue
+                    info = parse_chunk(event.data)
+                    if info.error:
+                        raise ModelError(
+                            f"model {self.model!r} failed: {info.error}",
+                            model=self.model,
+                            partial=self.content,
+                        )
+                    if info.usage:
+                        self.usage_raw = info.usage
+                    if info.finish_reason:
+                        self.finish_reason = info.finish_reason
+                    if info.text:
+                        if self.timings.ttft is None:
+                            self.timings.ttft = time.perf_counter() - start
+                        self._parts.append(info.text)
+                        yield info.text
+                    if info.done:
+                        break
+            self.finished = True
+        except httpx.TimeoutException:
+            raise RequestTimeout(
+                f"model {self.model!r} stopped sending for too long; the partial answer was kept",
+                method="POST",
+                path=path,
+            ) from None
+        except httpx.TransportError as exc:
+            raise StreamInterrupted(
+                f"the stream from model {self.model!r} broke after {len(self.content)} characters "
+                f"({type(exc).__name__}); the partial answer was kept",
+                method="POST",
+                path=path,
+                partial=self.content,
+            ) from None
+        finally:
+            self.timings.total = time.perf_counter() - start
+
+    def _take_whole(self, body: Any) -> str:
+        if not isinstance(body, dict):
+            return ""
+        if body.get("error") or body.get("detail"):
+            info = parse_chunk_json(body)
+            raise ModelError(f"model {self.model!r} failed: {info}", model=self.model)
+        choice = (body.get("choices") or [{}])[0] or {}
+        message = choice.get("message") or {}
+        text = message.get("content") if isinstance(message.get("content"), str) else ""
+        self.finish_reason = choice.get("finish_reason")
+        if isinstance(body.get("usage"), dict):
+            self.usage_raw = body["usage"]
+        if text:
+            self._parts.append(text)
+        self.finished = True
+        return text
+
+
+def parse_chunk_json(body: dict[str, Any]) -> str:
+    err = body.get("error") or body.get("detail")
+    if isinstance(err, dict):
+        return str(err.get("message") or err)
+    return str(err)

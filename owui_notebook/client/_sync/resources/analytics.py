@@ -1,0 +1,122 @@
+# Generated from owui_notebook/client/_async/resources/analytics.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""Admin analytics: ``/api/v1/analytics`` (Open WebUI >= 0.8.0, admins only).
+
+Dates are epoch seconds or `datetime` objects. Upstream's analytics has missed usage made
+through API keys on some releases (open-webui #23245, #28230): cross-check before trusting.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from .._resource import Resource
+
+_BASE = "/api/v1/analytics"
+DateLike = int | float | datetime | date | None
+
+
+def epoch(value: DateLike) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return int(value.timestamp())
+    if isinstance(value, date):
+        return int(datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp())
+    return int(value)
+
+
+class Analytics(Resource):
+    def _query(self, path: str, **params: Any) -> Any:
+        self._require("analytics")
+        for key in ("start_date", "end_date"):
+            if key in params:
+                params[key] = epoch(params[key])
+        return self._get(f"{_BASE}{path}", **params)
+
+    def summary(
+        self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
+    ) -> dict[str, Any]:
+        return self._query("/summary", start_date=start, end_date=end, group_id=group_id)
+
+    def models(
+        self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
+    ) -> dict[str, Any]:
+        return self._query("/models", start_date=start, end_date=end, group_id=group_id)
+
+    def users(
+        self,
+        start: DateLike = None,
+        end: DateLike = None,
+        *,
+        group_id: str | None = None,
+        limit: int = 50,
+        metric: str = "messages",
+    ) -> dict[str, Any]:
+        return self._query(
+            "/users", start_date=start, end_date=end, group_id=group_id, limit=limit, metric=metric
+        )
+
+    def daily(
+        self,
+        start: DateLike = None,
+        end: DateLike = None,
+        *,
+        group_id: str | None = None,
+        granularity: str = "daily",
+        metric: str = "messages",
+    ) -> dict[str, Any]:
+        return self._query(
+            "/daily",
+            start_date=start,
+            end_date=end,
+            group_id=group_id,
+            granularity=granularity,
+            metric=metric,
+        )
+
+    def tokens(
+        self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
+    ) -> dict[str, Any]:
+        return self._query("/tokens", start_date=start, end_date=end, group_id=group_id)
+
+    def messages(
+        self,
+        *,
+        model_id: str | None = None,
+        user_id: str | None = None,
+        chat_id: str | None = None,
+        start: DateLike = None,
+        end: DateLike = None,
+        skip: int = 0,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        return self._query(
+            "/messages",
+            model_id=model_id,
+            user_id=user_id,
+            chat_id=chat_id,
+            start_date=start,
+            end_date=end,
+            skip=skip,
+            limit=limit,
+        )
+
+    def model_chats(
+        self,
+        model_id: str,
+        start: DateLike = None,
+        end: DateLike = None,
+        *,
+        skip: int = 0,
+        limit: int = 50,
+    ) -> dict[str, Any]:
+        return self._query(
+            f"/models/{model_id}/chats", start_date=start, end_date=end, skip=skip, limit=limit
+        )
+
+    def model_overview(self, model_id: str, *, days: int = 30) -> dict[str, Any]:
+        return self._query(f"/models/{model_id}/overview", days=days)

@@ -1,0 +1,44 @@
+# Generated from owui_notebook/client/_async/resources/auths.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""Authentication: ``/api/v1/auths``."""
+
+from __future__ import annotations
+
+from ...errors import PermissionDeniedError, register_secret
+from ...types import SessionUser
+from .._resource import Resource
+
+_BASE = "/api/v1/auths"
+
+
+class Auths(Resource):
+    def me(self) -> SessionUser:
+        """The user the current key or token belongs to."""
+        try:
+            return SessionUser.model_validate(self._get(f"{_BASE}/"))
+        except PermissionDeniedError:
+            # 0.12 keeps /auths/ for browser sessions; API keys read the same user here.
+            return SessionUser.model_validate(self._get("/api/v1/users/user/status"))
+
+    def signin(self, email: str, password: str) -> SessionUser:
+        """Sign in with email and password; the client then uses the session's JWT."""
+        register_secret(password)
+        body = self._post(f"{_BASE}/signin", {"email": email, "password": password})
+        user = SessionUser.model_validate(body)
+        if user.token:
+            register_secret(user.token)
+            self._http.set_token(user.token)
+        return user
+
+    def create_api_key(self) -> str:
+        """Create (or replace) this user's API key; needs API keys enabled on the server."""
+        body = self._post(f"{_BASE}/api_key")
+        key = str((body or {}).get("api_key", ""))
+        register_secret(key)
+        return key
+
+    def get_api_key(self) -> str | None:
+        body = self._get(f"{_BASE}/api_key")
+        key = (body or {}).get("api_key") if isinstance(body, dict) else None
+        register_secret(key)
+        return key

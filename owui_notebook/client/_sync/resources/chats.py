@@ -1,0 +1,210 @@
+# Generated from owui_notebook/client/_async/resources/chats.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""The chats router: ``/api/v1/chats``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ...errors import APIStatusError, BadRequestError, NotFoundError, UnexpectedResponseError
+from ...types import ChatRecord, ChatSummary, Tag
+from .._resource import Resource
+
+_BASE = "/api/v1/chats"
+
+
+def _summaries(rows: list[Any]) -> list[ChatSummary]:
+    return [ChatSummary.model_validate(r) for r in rows if isinstance(r, dict)]
+
+
+def _record(body: Any) -> ChatRecord:
+    return ChatRecord.model_validate(body)
+
+
+class Chats(Resource):
+    """Saved chats. Listing methods return `ChatSummary` rows; the rest whole `ChatRecord`s."""
+
+    # -- listing ---------------------------------------------------------------------------
+
+    def list(
+        self,
+        page: int | None = None,
+        *,
+        include_pinned: bool = False,
+        include_folders: bool = False,
+    ) -> list[ChatSummary]:
+        """One page (60 rows, newest first) or, with ``page=None``, every non-archived chat."""
+        return _summaries(
+            self._get_list(
+                f"{_BASE}/list",
+                page=page,
+                include_pinned=include_pinned or None,
+                include_folders=include_folders or None,
+            )
+        )
+
+    def iter(self, *, include_folders: bool = True) -> Iterator[ChatSummary]:
+        """Every chat, fetched page by page."""
+        page = 1
+        while True:
+            rows = self.list(page, include_pinned=True, include_folders=include_folders)
+            if not rows:
+                return
+            for row in rows:
+                yield row
+            page += 1
+
+    def search(self, text: str, page: int | None = None) -> list[ChatSummary]:
+        """Chats whose title or messages match `text` (server-side search)."""
+        return _summaries(self._get_list(f"{_BASE}/search", text=text, page=page))
+
+    def pinned(self) -> list[ChatSummary]:
+        return _summaries(self._get_list(f"{_BASE}/pinned"))
+
+    def archived(self, page: int | None = None) -> list[ChatSummary]:
+        return _summaries(self._get_list(f"{_BASE}/archived", page=page))
+
+    def by_folder(self, folder_id: str) -> list[ChatRecord]:
+        return [_record(r) for r in self._get_list(f"{_BASE}/folder/{folder_id}")]
+
+    def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> list[ChatSummary]:
+        body = self._post(f"{_BASE}/tags", {"name": name, "skip": skip, "limit": limit})
+        return _summaries(body or [])
+
+    def all(self) -> Iterator[ChatRecord]:
+        """Every chat of this user with its full message tree (streamed where the server can)."""
+        for row in self._http.records("GET", f"{_BASE}/all"):
+            yield _record(row)
+
+    def all_archived(self) -> list[ChatRecord]:
+        return [_record(r) for r in self._get_list(f"{_BASE}/all/archived")]
+
+    def all_tags(self) -> list[Tag]:
+        return [Tag.model_validate(r) for r in self._get_list(f"{_BASE}/all/tags")]
+
+    # -- one chat ---------------------------------------------------------------------------
+
+    def get(self, chat_id: str) -> ChatRecord:
+        return _record(self._get(f"{_BASE}/{chat_id}"))
+
+    def create(self, chat: dict[str, Any], *, folder_id: str | None = None) -> ChatRecord:
+        """Save a new chat body (``{"title", "models", "history", "messages", ...}``)."""
+        body: dict[str, Any] = {"chat": chat}
+        if folder_id is not None:
+            body["folder_id"] = folder_id
+        record = _record(self._post(f"{_BASE}/new", body))
+        if folder_id is not None and record.folder_id != folder_id:
+            # Servers before folder_id on /new (0.6.x) ignore it; move the chat instead.
+            record = self.move_to_folder(record.id, folder_id)
+        return record
+
+    def update(self, chat_id: str, chat: dict[str, Any]) -> ChatRecord:
+        """Merge `chat` into the saved chat body (top-level keys replace the server's)."""
+        return _record(self._post(f"{_BASE}/{chat_id}", {"chat": chat}))
+
+    def rename(self, chat_id: str, title: str) -> ChatRecord:
+        return self.update(chat_id, {"title": title})
+
+    def delete(self, chat_id: str) -> bool:
+        return bool(self._delete(f"{_BASE}/{chat_id}"))
+
+    def delete_all(self) -> bool:
+        """Delete every chat of this user. There is no undo."""
+        return bool(self._delete(f"{_BASE}/"))
+
+    def update_message(self, chat_id: str, message_id: str, content: str) -> ChatRecord:
+        """Replace one message's content in place."""
+        return _record(
+            self._post(f"{_BASE}/{chat_id}/messages/{message_id}", {"content": content})
+        )
+
+    def clone(self, chat_id: str, *, title: str | None = None) -> ChatRecord:
+        return _record(self._post(f"{_BASE}/{chat_id}/clone", {"title": title}))
+
+    def import_chats(self, chats: list[dict[str, Any]]) -> list[ChatRecord]:
+        """Import chats as they are (each ``{"chat": {...}, "meta"?, "pinned"?, "folder_id"?}``).
+
+        Newer servers take a batch; older ones (0.6.x) one chat per request.
+        """
+        forms = [c if "chat" in c else {"chat": c} for c in chats]
+        if not forms:
+            return []
+        try:
+            body = self._post(f"{_BASE}/import", {"chats": forms})
+        except BadRequestError:
+            body = None
+        if isinstance(body, list):
+            return [_record(r) for r in body]
+        return [_record(self._post(f"{_BASE}/import", form)) for form in forms]
+
+    # -- flags: pin, archive, share, folder -------------------------------------------------
+
+    def is_pinned(self, chat_id: str) -> bool:
+        return bool(self._get(f"{_BASE}/{chat_id}/pinned"))
+
+    def pin(self, chat_id: str, pinned: bool = True) -> ChatRecord:
+        """Pin (or unpin) a chat. The server's endpoint toggles; this sets the state asked for."""
+        record = self.get(chat_id)
+        if bool(record.pinned) != pinned:
+            record = _record(self._post(f"{_BASE}/{chat_id}/pin"))
+        return record
+
+    def unpin(self, chat_id: str) -> ChatRecord:
+        return self.pin(chat_id, False)
+
+    def archive(self, chat_id: str, archived: bool = True) -> ChatRecord:
+        """Archive (or unarchive) a chat; like `pin`, sets the state rather than toggling."""
+        record = self.get(chat_id)
+        if bool(record.archived) != archived:
+            record = _record(self._post(f"{_BASE}/{chat_id}/archive"))
+        return record
+
+    def unarchive(self, chat_id: str) -> ChatRecord:
+        return self.archive(chat_id, False)
+
+    def archive_all(self) -> bool:
+        return bool(self._post(f"{_BASE}/archive/all"))
+
+    def unarchive_all(self) -> bool:
+        """Unarchive every chat (one call where the server has it, else chat by chat)."""
+        try:
+            return bool(self._post(f"{_BASE}/unarchive/all"))
+        except (NotFoundError, UnexpectedResponseError):
+            pass
+        except APIStatusError as exc:
+            if exc.status_code != 405:
+                raise
+        for record in self.all_archived():
+            self._post(f"{_BASE}/{record.id}/archive")
+        return True
+
+    def share(self, chat_id: str) -> ChatRecord:
+        """Create a share link; the record's ``share_id`` names it (``/s/<share_id>``)."""
+        return _record(self._post(f"{_BASE}/{chat_id}/share"))
+
+    def unshare(self, chat_id: str) -> bool:
+        return bool(self._delete(f"{_BASE}/{chat_id}/share"))
+
+    def get_shared(self, share_id: str) -> ChatRecord:
+        return _record(self._get(f"{_BASE}/share/{share_id}"))
+
+    def move_to_folder(self, chat_id: str, folder_id: str | None) -> ChatRecord:
+        """Put a chat in a folder (``None`` takes it out of any folder)."""
+        return _record(self._post(f"{_BASE}/{chat_id}/folder", {"folder_id": folder_id}))
+
+    # -- tags -------------------------------------------------------------------------------
+
+    def tags(self, chat_id: str) -> list[Tag]:
+        return [Tag.model_validate(r) for r in self._get_list(f"{_BASE}/{chat_id}/tags")]
+
+    def add_tag(self, chat_id: str, name: str) -> list[Tag]:
+        body = self._post(f"{_BASE}/{chat_id}/tags", {"name": name})
+        return [Tag.model_validate(r) for r in body or []]
+
+    def remove_tag(self, chat_id: str, name: str) -> list[Tag]:
+        body = self._http.request("DELETE", f"{_BASE}/{chat_id}/tags", json={"name": name})
+        return [Tag.model_validate(r) for r in body or []]
+
+    def clear_tags(self, chat_id: str) -> bool:
+        return bool(self._delete(f"{_BASE}/{chat_id}/tags/all"))

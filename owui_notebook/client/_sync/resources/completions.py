@@ -1,0 +1,37 @@
+# Generated from owui_notebook/client/_async/resources/completions.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""Raw completions: ``POST /api/chat/completions`` without saving anything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._resource import Resource
+from ..completion_stream import COMPLETIONS_PATH, CompletionStream
+
+
+def completion_body(
+    model: str, messages: list[dict[str, Any]], *, stream: bool, params: dict[str, Any]
+) -> dict[str, Any]:
+    """The request body: OpenAI fields pass through Open WebUI to the provider."""
+    body: dict[str, Any] = {"model": model, "messages": messages, "stream": stream}
+    if stream:
+        body["stream_options"] = {"include_usage": True}
+    body.update({k: v for k, v in params.items() if v is not None})
+    return body
+
+
+class Completions(Resource):
+    def create(
+        self, model: str, messages: list[dict[str, Any]], **params: Any
+    ) -> dict[str, Any]:
+        """One whole OpenAI-style completion; ``temperature=``, ``max_tokens=``... pass through."""
+        body = completion_body(model, messages, stream=False, params=params)
+        return self._http.request("POST", COMPLETIONS_PATH, json=body, idempotent=True)
+
+    def stream(
+        self, model: str, messages: list[dict[str, Any]], **params: Any
+    ) -> CompletionStream:
+        """A streamed completion; iterate it for text deltas."""
+        body = completion_body(model, messages, stream=True, params=params)
+        return CompletionStream(self._http, body)

@@ -1,0 +1,87 @@
+# Generated from owui_notebook/client/_async/resources/evaluations.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""Evaluations: ratings (feedback) and the server's leaderboard, ``/api/v1/evaluations``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import ConfigurationError
+from ...types import Feedback
+from .._resource import Resource
+
+_BASE = "/api/v1/evaluations"
+
+
+class Evaluations(Resource):
+    def leaderboard(self, query: str | None = None) -> list[dict[str, Any]]:
+        """The server's Elo leaderboard (admins; Open WebUI >= 0.7.0)."""
+        self._require("leaderboard")
+        body = self._get(f"{_BASE}/leaderboard", query=query)
+        if isinstance(body, dict):
+            return list(body.get("entries") or body.get("items") or [])
+        return list(body or [])
+
+    def feedbacks(self, page: int = 1, *, model_id: str | None = None) -> dict[str, Any]:
+        """A page of everyone's feedback (admins): ``{"items": [...], "total": n}``."""
+        return self._get(f"{_BASE}/feedbacks/list", page=page, model_id=model_id)
+
+    def my_feedbacks(self) -> list[Feedback]:
+        body = self._get(f"{_BASE}/feedbacks/user")
+        rows = body.get("items", []) if isinstance(body, dict) else body
+        return [Feedback.model_validate(r) for r in rows or []]
+
+    def get_feedback(self, feedback_id: str) -> Feedback:
+        return Feedback.model_validate(self._get(f"{_BASE}/feedback/{feedback_id}"))
+
+    def delete_feedback(self, feedback_id: str) -> bool:
+        return bool(self._delete(f"{_BASE}/feedback/{feedback_id}"))
+
+    def rate(
+        self,
+        *,
+        chat_id: str,
+        message_id: str,
+        model: str,
+        rating: int,
+        sibling_models: list[str] | None = None,
+        reason: str | None = None,
+        comment: str | None = None,
+        tags: list[str] | None = None,
+    ) -> Feedback:
+        """Rate one answer +1 or -1, as the web UI's thumbs do.
+
+        The feedback counts in the server's leaderboard only against `sibling_models` (the
+        other models that answered the same prompt). The chat message's ``annotation`` is
+        updated too, so the chat's stats export carries the rating.
+        """
+        if rating not in (1, -1):
+            raise ConfigurationError("rating must be 1 (good) or -1 (bad)")
+        data: dict[str, Any] = {
+            "rating": rating,
+            "model_id": model,
+            "sibling_model_ids": list(sibling_models or []),
+            "reason": reason or "",
+            "comment": comment or "",
+            "tags": list(tags or []),
+        }
+        record = self._client.chats.get(chat_id)
+        form = {
+            "type": "rating",
+            "data": data,
+            "meta": {
+                "chat_id": chat_id,
+                "message_id": message_id,
+                "model_id": model,
+                "arena": False,
+            },
+            "snapshot": {"chat": record.model_dump()},
+        }
+        feedback = Feedback.model_validate(self._post(f"{_BASE}/feedback", form))
+        history = record.history
+        message = (history.get("messages") or {}).get(message_id)
+        if message is not None:
+            message["annotation"] = {**(message.get("annotation") or {}), **data}
+            message["feedbackId"] = feedback.id
+            self._client.chats.update(chat_id, {"history": history})
+        return feedback

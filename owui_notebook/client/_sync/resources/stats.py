@@ -1,0 +1,74 @@
+# Generated from owui_notebook/client/_async/resources/stats.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""Chat statistics: ``/api/v1/chats/stats/usage`` and ``/api/v1/chats/stats/export``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..._responses import expect
+from ...types import ChatUsageStats, Page
+from .._resource import Resource
+
+_USAGE = "/api/v1/chats/stats/usage"
+_EXPORT = "/api/v1/chats/stats/export"
+
+
+class Stats(Resource):
+    def usage(self, page: int = 1, *, items_per_page: int = 50) -> Page:
+        """One page of per-chat aggregates (Open WebUI >= 0.6.42; marked experimental upstream)."""
+        self._require("chat_usage_stats")
+        body = expect(
+            self._get(_USAGE, page=page, items_per_page=items_per_page), dict, "GET", _USAGE
+        )
+        items = [ChatUsageStats.model_validate(r) for r in body.get("items") or []]
+        return Page(items=items, total=body.get("total"), page=page)
+
+    def iter_usage(self, *, items_per_page: int = 100) -> Iterator[ChatUsageStats]:
+        """Every chat's usage aggregates, page by page."""
+        page = 1
+        while True:
+            result = self.usage(page, items_per_page=items_per_page)
+            yield_count = 0
+            for item in result.items:
+                yield_count += 1
+                yield item
+            if yield_count < items_per_page:
+                return
+            page += 1
+
+    def export(self, page: int = 1, *, updated_at: int | None = None) -> Page:
+        """One page (10 chats) of the per-message stats export (Open WebUI >= 0.7.0)."""
+        self._require("chat_stats_export")
+        body = expect(
+            self._get(_EXPORT, page=page, updated_at=updated_at), dict, "GET", _EXPORT
+        )
+        return Page(items=list(body.get("items") or []), total=body.get("total"), page=page)
+
+    def iter_export(
+        self, *, updated_at: int | None = None, stream: bool = True
+    ) -> Iterator[dict[str, Any]]:
+        """Every chat's export record: one NDJSON response when `stream`, else pages of 10.
+
+        `updated_at` (epoch seconds) limits it to chats changed since then.
+        """
+        self._require("chat_stats_export")
+        if stream:
+            params = {"stream": "true", "updated_at": updated_at}
+            for record in self._http.records("GET", _EXPORT, params=params):
+                yield record
+            return
+        page = 1
+        while True:
+            result = self.export(page, updated_at=updated_at)
+            for item in result.items:
+                yield item
+            if not result.items or (result.total is not None and page * 10 >= result.total):
+                return
+            page += 1
+
+    def export_chat(self, chat_id: str) -> dict[str, Any]:
+        """The stats export record of one chat."""
+        self._require("chat_stats_export")
+        return expect(self._get(f"{_EXPORT}/{chat_id}"), dict, "GET", f"{_EXPORT}/{chat_id}")

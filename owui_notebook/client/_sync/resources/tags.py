@@ -1,0 +1,19 @@
+# Generated from owui_notebook/client/_async/resources/tags.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""Tags: the user's chat tags (served under ``/api/v1/chats``)."""
+
+from __future__ import annotations
+
+from ...types import ChatSummary, Tag
+from .._resource import Resource
+
+
+class Tags(Resource):
+    def list(self) -> list[Tag]:
+        """Every tag this user has put on a chat."""
+        return [Tag.model_validate(r) for r in self._get_list("/api/v1/chats/all/tags")]
+
+    def chats(self, name: str, *, skip: int = 0, limit: int = 50) -> list[ChatSummary]:
+        """Chats carrying the tag `name`."""
+        body = self._post("/api/v1/chats/tags", {"name": name, "skip": skip, "limit": limit})
+        return [ChatSummary.model_validate(r) for r in body or []]

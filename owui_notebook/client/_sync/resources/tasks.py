@@ -1,0 +1,69 @@
+# Generated from owui_notebook/client/_async/resources/tasks.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""Server-side generation tasks: ``/api/v1/tasks/{title,tags,follow_up}/completions``."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .._resource import Resource
+
+_BASE = "/api/v1/tasks"
+
+
+def _answer_text(body: Any) -> str:
+    if not isinstance(body, dict):
+        return ""
+    choices = body.get("choices") or []
+    if choices and isinstance(choices[0], dict):
+        content = (choices[0].get("message") or {}).get("content")
+        return content if isinstance(content, str) else ""
+    return ""
+
+
+def _json_field(text: str, key: str) -> Any:
+    """The task models answer JSON, sometimes wrapped in prose or code fences."""
+    match = re.search(r"\{.*\}", text, re.S)
+    if match:
+        try:
+            value = json.loads(match.group(0))
+        except ValueError:
+            value = None
+        if isinstance(value, dict) and key in value:
+            return value[key]
+    return None
+
+
+class Tasks(Resource):
+    def _run(
+        self, task: str, model: str, messages: list[dict[str, Any]], **extra: Any
+    ) -> str:
+        body = {"model": model, "messages": messages, "stream": False, **extra}
+        return _answer_text(self._post(f"{_BASE}/{task}/completions", body))
+
+    def title(
+        self, model: str, messages: list[dict[str, Any]], *, chat_id: str | None = None
+    ) -> str | None:
+        """A short title for a conversation, or ``None`` if the server's title task is off."""
+        text = self._run("title", model, messages, chat_id=chat_id)
+        title = _json_field(text, "title")
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+        text = text.strip().strip('"').strip()
+        return text.splitlines()[0][:80] if text and not text.startswith("{") else None
+
+    def tags(
+        self, model: str, messages: list[dict[str, Any]], *, chat_id: str | None = None
+    ) -> list[str]:
+        text = self._run("tags", model, messages, chat_id=chat_id)
+        tags = _json_field(text, "tags")
+        return [str(t) for t in tags] if isinstance(tags, list) else []
+
+    def follow_ups(
+        self, model: str, messages: list[dict[str, Any]], *, chat_id: str | None = None
+    ) -> list[str]:
+        text = self._run("follow_up", model, messages, chat_id=chat_id)
+        items = _json_field(text, "follow_ups")
+        return [str(t) for t in items] if isinstance(items, list) else []

@@ -1,0 +1,255 @@
+"""One exception tree for everything the client can raise.
+
+Catch `OpenWebUIError` for all of them, or a branch for the case you handle:
+
+    OpenWebUIError
+    ├── ConfigurationError          bad or missing URL / key, before any request
+    ├── TransportError              the request did not get a proper HTTP answer
+    │   ├── ConnectError            server down, wrong host or port
+    │   ├── RequestTimeout
+    │   └── StreamInterrupted       the connection broke while an answer streamed
+    ├── APIStatusError              the server answered with an error status
+    │   ├── BadRequestError         400 / 422
+    │   ├── AuthenticationError     401
+    │   ├── PermissionDeniedError   403
+    │   ├── NotFoundError           404
+    │   ├── RateLimitError          429 (carries retry_after)
+    │   └── ServerError             5xx
+    ├── ModelError                  the model's provider failed inside a stream
+    ├── UnsupportedFeatureError     the server's version lacks an endpoint
+    ├── UnexpectedResponseError     HTML or malformed data where JSON was due
+    └── InvalidHistoryError         a chat tree breaks the web UI's invariants
+
+Messages name the method, path, status and the server's ``detail``. Secrets never appear:
+every message passes through `redact`, which removes any key or token the client holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+_SECRETS: set[str] = set()
+_SECRETS_LOCK = threading.Lock()
+
+
+def register_secret(secret: str | None) -> None:
+    """Remember a secret so that `redact` removes it from every message we produce."""
+    if secret and len(secret) >= 8:
+        with _SECRETS_LOCK:
+            _SECRETS.add(secret)
+
+
+def redact(text: str) -> str:
+    """Replace every registered secret in `text` with ``***``."""
+    with _SECRETS_LOCK:
+        secrets = sorted(_SECRETS, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, "***")
+    return text
+
+
+class OpenWebUIError(Exception):
+    """Base class of every error raised by owui_notebook's client."""
+
+    def __init__(self, message: str) -> None:
+        self.message = redact(message)
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigurationError(OpenWebUIError):
+    """The client was given a bad or missing URL, key or option."""
+
+
+class TransportError(OpenWebUIError):
+    """The request never got a proper HTTP answer."""
+
+    def __init__(self, message: str, *, method: str = "", path: str = "") -> None:
+        self.method = method
+        self.path = path
+        super().__init__(message)
+
+
+class ConnectError(TransportError):
+    """Could not connect: the server is down, or the URL's host or port is wrong."""
+
+
+class RequestTimeout(TransportError):
+    """The server did not answer within the timeout."""
+
+
+class StreamInterrupted(TransportError):
+    """The connection broke while an answer was streaming; `partial` holds what arrived."""
+
+    def __init__(
+        self, message: str, *, method: str = "", path: str = "", partial: str = ""
+    ) -> None:
+        self.partial = partial
+        super().__init__(message, method=method, path=path)
+
+
+class APIStatusError(OpenWebUIError):
+    """The server answered with an error status."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        status_code: int,
+        detail: Any = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status_code = status_code
+        self.detail = detail
+        super().__init__(message)
+
+
+class BadRequestError(APIStatusError):
+    """400 or 422: the server rejected what was sent."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key or token is missing, wrong or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: signed in, but this user may not do that."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such chat, model, folder, ... (or not visible to this user)."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; `retry_after` is the wait in seconds the server asked for."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kw: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kw)
+
+
+class ServerError(APIStatusError):
+    """5xx: the server (or the model provider behind it) failed."""
+
+
+class ModelError(OpenWebUIError):
+    """The model's provider reported an error in the middle of a streamed answer."""
+
+    def __init__(self, message: str, *, model: str = "", partial: str = "") -> None:
+        self.model = model
+        self.partial = partial
+        super().__init__(message)
+
+
+class UnsupportedFeatureError(OpenWebUIError):
+    """The server's Open WebUI version does not have this feature."""
+
+    def __init__(self, message: str, *, feature: str = "", needs: str = "", have: str = "") -> None:
+        self.feature = feature
+        self.needs = needs
+        self.have = have
+        super().__init__(message)
+
+
+class UnexpectedResponseError(OpenWebUIError):
+    """The server sent something that is not the data the endpoint promises."""
+
+
+class InvalidHistoryError(OpenWebUIError):
+    """A chat's message tree breaks the invariants the web UI relies on."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        head = "; ".join(problems[:3]) + (
+            f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        )
+        super().__init__(f"invalid chat history: {head}")
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    422: BadRequestError,
+    429: RateLimitError,
+}
+
+_HINTS: dict[type[APIStatusError], str] = {
+    AuthenticationError: "check the API key or token (OWUI_API_KEY)",
+    PermissionDeniedError: "this user lacks the permission; ask an admin",
+    RateLimitError: "wait and retry",
+}
+
+
+def status_error(
+    *,
+    method: str,
+    path: str,
+    status_code: int,
+    reason: str,
+    detail: Any,
+    retry_after: float | None = None,
+) -> APIStatusError:
+    """Build the right `APIStatusError` subclass for a status code."""
+    cls = _STATUS_CLASSES.get(status_code)
+    if cls is None:
+        cls = ServerError if status_code >= 500 else APIStatusError
+    text = f"{method} {path} -> {status_code} {reason}".rstrip()
+    if detail not in (None, "", {}):
+        text += f": {_detail_text(detail)}"
+    hint = _HINTS.get(cls)
+    if hint:
+        text += f" ({hint})"
+    kw: dict[str, Any] = dict(method=method, path=path, status_code=status_code, detail=detail)
+    if cls is RateLimitError:
+        return RateLimitError(text, retry_after=retry_after, **kw)
+    return cls(text, **kw)
+
+
+def _detail_text(detail: Any) -> str:
+    if isinstance(detail, list):  # FastAPI validation errors
+        parts = []
+        for item in detail[:3]:
+            if isinstance(item, dict):
+                loc = ".".join(str(x) for x in item.get("loc", []) if x != "body")
+                parts.append(
+                    f"{loc}: {item.get('msg', item)}" if loc else str(item.get("msg", item))
+                )
+            else:
+                parts.append(str(item))
+        return "; ".join(parts)
+    if isinstance(detail, dict):
+        return str(detail.get("message") or detail.get("detail") or detail)
+    text = str(detail)
+    return text if len(text) <= 300 else text[:300] + "..."
+
+
+__all__ = [
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConnectError",
+    "InvalidHistoryError",
+    "ModelError",
+    "NotFoundError",
+    "OpenWebUIError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTimeout",
+    "ServerError",
+    "StreamInterrupted",
+    "TransportError",
+    "UnexpectedResponseError",
+    "UnsupportedFeatureError",
+    "redact",
+    "register_secret",
+]

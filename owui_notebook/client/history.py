@@ -1,0 +1,204 @@
+"""The chat message tree: reading it, checking it and repairing it.
+
+Open WebUI stores a chat as ``chat.history = {"messages": {id: message}, "currentId": id}``.
+Each message has ``parentId`` and ``childrenIds``; the web UI rebuilds the visible thread by
+following ``parentId`` up from ``currentId``. These functions work on plain dicts so they
+accept what the server returns without any conversion.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import InvalidHistoryError
+
+ASSISTANT_FIELDS = ("model", "modelName", "modelIdx")
+
+
+def _history_of(chat: Any) -> dict[str, Any]:
+    """Accept a chat record, its ``chat`` body, a typed chat, or the history itself."""
+    if hasattr(chat, "model_dump") and not isinstance(chat, Mapping):
+        chat = chat.model_dump()
+    if not isinstance(chat, Mapping):
+        raise TypeError(f"expected a chat dict, got {type(chat).__name__}")
+    if "chat" in chat and isinstance(chat["chat"], Mapping):
+        chat = chat["chat"]
+    if "history" in chat and isinstance(chat["history"], Mapping):
+        return dict(chat["history"])
+    if "messages" in chat and isinstance(chat["messages"], Mapping):
+        return dict(chat)
+    raise TypeError("expected a chat with history.messages")
+
+
+def thread(chat: Any, leaf: str | None = None) -> list[dict[str, Any]]:
+    """Messages from the root down to `leaf` (default: ``currentId``), as the web UI shows them."""
+    history = _history_of(chat)
+    messages = history.get("messages") or {}
+    node = leaf if leaf is not None else history.get("currentId")
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    while node and node in messages and node not in seen:
+        seen.add(node)
+        out.append(messages[node])
+        node = messages[node].get("parentId")
+    out.reverse()
+    return out
+
+
+def validate_history(chat: Any) -> list[str]:
+    """Problems that would make the web UI show the chat wrongly; ``[]`` when it is sound.
+
+    Checks: every child's ``parentId`` is its parent and every parent's ``childrenIds``
+    lists exactly its children; no cycles; ``currentId`` is a leaf whose thread reaches a
+    root; users answer assistants (or start the chat) and assistants answer users;
+    assistant messages carry ``model``, ``modelName``, ``modelIdx`` and ``done: true``.
+    """
+    try:
+        history = _history_of(chat)
+    except TypeError as exc:
+        return [str(exc)]
+    messages = history.get("messages")
+    if not isinstance(messages, Mapping):
+        return ["history.messages is not a mapping"]
+    problems: list[str] = []
+    for key, msg in messages.items():
+        if not isinstance(msg, Mapping):
+            problems.append(f"message {key} is not an object")
+            continue
+        if msg.get("id") != key:
+            problems.append(f"message {key} has id {msg.get('id')!r}")
+        parent = msg.get("parentId")
+        if parent is not None:
+            if parent not in messages:
+                problems.append(f"message {key} has unknown parentId {parent}")
+            elif key not in (messages[parent].get("childrenIds") or []):
+                problems.append(f"parent {parent} does not list child {key} in childrenIds")
+        children = msg.get("childrenIds")
+        if not isinstance(children, list):
+            problems.append(f"message {key} has no childrenIds list")
+            children = []
+        if len(set(children)) != len(children):
+            problems.append(f"message {key} lists a child twice")
+        for child in children:
+            if child not in messages:
+                problems.append(f"message {key} lists unknown child {child}")
+            elif messages[child].get("parentId") != key:
+                problems.append(
+                    f"child {child} of {key} has parentId {messages[child].get('parentId')}"
+                )
+        role = msg.get("role")
+        parent_role = messages[parent].get("role") if parent in messages else None
+        if role == "assistant":
+            missing = [f for f in ASSISTANT_FIELDS if msg.get(f) is None]
+            if missing:
+                problems.append(f"assistant message {key} lacks {', '.join(missing)}")
+            if msg.get("done") is not True:
+                problems.append(f"assistant message {key} is not done")
+            if parent is None:
+                problems.append(f"assistant message {key} has no parent user message")
+            elif parent_role is not None and parent_role != "user":
+                problems.append(f"assistant message {key} answers a {parent_role} message")
+        elif role == "user":
+            if parent_role is not None and parent_role != "assistant":
+                problems.append(f"user message {key} follows a {parent_role} message")
+        elif role != "system":
+            problems.append(f"message {key} has role {role!r}")
+    problems.extend(_cycle_problems(messages))
+    current = history.get("currentId")
+    if not messages:
+        if current is not None:
+            problems.append(f"currentId {current} set on an empty history")
+        return problems
+    if current is None:
+        problems.append("currentId is missing")
+    elif current not in messages:
+        problems.append(f"currentId {current} is not a message")
+    else:
+        if messages[current].get("childrenIds"):
+            problems.append(f"currentId {current} is not a leaf")
+        path = thread(history)
+        if path and path[0].get("parentId") is not None:
+            problems.append("the thread from currentId does not reach a root")
+    return problems
+
+
+def _cycle_problems(messages: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for start in messages:
+        seen: set[str] = set()
+        node: Any = start
+        while node is not None and node in messages:
+            if node in seen:
+                problems.append(f"parentId cycle through {node}")
+                break
+            seen.add(node)
+            node = messages[node].get("parentId") if isinstance(messages[node], Mapping) else None
+        if problems:
+            break
+    return problems
+
+
+def check_history(chat: Any) -> None:
+    """Raise `InvalidHistoryError` if `validate_history` finds problems."""
+    problems = validate_history(chat)
+    if problems:
+        raise InvalidHistoryError(problems)
+
+
+def repair_history(history: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `history` with parent/child links made consistent and ``currentId`` a leaf.
+
+    Fixes what servers and older clients leave behind: an assistant whose ``parentId`` was
+    reset to ``null`` although its user message still lists it (Open WebUI 0.12.4's
+    completion path), children lists that miss or invent children, ``done: false`` on
+    finished answers, and a ``currentId`` that is missing or not a leaf. Content is never
+    changed and no message is dropped.
+    """
+    history = copy.deepcopy(dict(history))
+    messages: dict[str, Any] = {
+        k: dict(v) for k, v in (history.get("messages") or {}).items() if isinstance(v, Mapping)
+    }
+    for key, msg in messages.items():
+        msg["id"] = key
+        if not isinstance(msg.get("childrenIds"), list):
+            msg["childrenIds"] = []
+    claimed: dict[str, str] = {}
+    for key, msg in messages.items():
+        for child in msg["childrenIds"]:
+            if child in messages and child != key:
+                claimed.setdefault(child, key)
+    for key, msg in messages.items():
+        parent = msg.get("parentId")
+        if parent is not None and parent not in messages:
+            parent = None
+        if parent is None and key in claimed:
+            parent = claimed[key]
+        msg["parentId"] = parent
+    # Break cycles by detaching the message where the walk first repeats.
+    for start in list(messages):
+        seen: set[str] = set()
+        node = start
+        while node is not None:
+            if node in seen:
+                messages[node]["parentId"] = None
+                break
+            seen.add(node)
+            node = messages[node]["parentId"]
+    for msg in messages.values():
+        msg["childrenIds"] = []
+    for key, msg in messages.items():  # dicts keep insertion order, so siblings keep theirs
+        if msg["parentId"] is not None:
+            messages[msg["parentId"]]["childrenIds"].append(key)
+    for msg in messages.values():
+        if msg.get("role") == "assistant" and msg.get("done") is not True:
+            msg["done"] = True
+    history["messages"] = messages
+    current = history.get("currentId")
+    if current not in messages:
+        current = next(reversed(messages), None) if messages else None
+    while current is not None and messages[current]["childrenIds"]:
+        current = messages[current]["childrenIds"][-1]
+    history["currentId"] = current
+    return history

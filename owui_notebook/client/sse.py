@@ -1,0 +1,115 @@
+"""Server-sent events and OpenAI-style stream chunks, parsed line by line.
+
+Pure functions with no I/O so the same code serves the sync and async streams and can be
+fuzzed on its own.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class SSEEvent:
+    data: str
+    event: str = "message"
+    id: str | None = None
+
+
+@dataclass
+class SSEDecoder:
+    """Feed lines (without their newline); a complete event comes back on the blank line."""
+
+    _data: list[str] = field(default_factory=list)
+    _event: str = ""
+    _id: str | None = None
+
+    def feed(self, line: str) -> SSEEvent | None:
+        if line.endswith("\r"):
+            line = line[:-1]
+        if not line:
+            return self.flush()
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id":
+            self._id = value
+        return None
+
+    def flush(self) -> SSEEvent | None:
+        """Return the pending event, if any (also call this at the end of the stream)."""
+        if not self._data:
+            self._event = ""
+            return None
+        event = SSEEvent("\n".join(self._data), self._event or "message", self._id)
+        self._data, self._event = [], ""
+        return event
+
+
+@dataclass
+class ChunkInfo:
+    """What one stream chunk carries that the caller cares about."""
+
+    text: str = ""
+    usage: dict[str, Any] | None = None
+    finish_reason: str | None = None
+    error: str | None = None
+    done: bool = False
+    extra: dict[str, Any] | None = None
+
+
+def parse_chunk(data: str) -> ChunkInfo:
+    """Interpret the data of one SSE event from ``/api/chat/completions``.
+
+    Open WebUI forwards the provider's OpenAI chunks and adds its own events (sources,
+    selected model, errors as ``{"error": ...}`` or ``{"detail": ...}``); unknown shapes are
+    kept in ``extra`` and never raise.
+    """
+    data = data.strip()
+    if data == "[DONE]":
+        return ChunkInfo(done=True)
+    try:
+        obj = json.loads(data)
+    except ValueError:
+        return ChunkInfo(error=f"malformed stream data: {data[:120]!r}")
+    if not isinstance(obj, dict):
+        return ChunkInfo(extra={"value": obj})
+    info = ChunkInfo()
+    err = obj.get("error")
+    if err:
+        info.error = _error_text(err)
+        return info
+    if "detail" in obj and "choices" not in obj:
+        info.error = _error_text(obj["detail"])
+        return info
+    choices = obj.get("choices")
+    if isinstance(choices, list) and choices:
+        choice = choices[0] if isinstance(choices[0], dict) else {}
+        delta = choice.get("delta") or choice.get("message") or {}
+        if isinstance(delta, dict):
+            content = delta.get("content")
+            if isinstance(content, str):
+                info.text = content
+        reason = choice.get("finish_reason")
+        if isinstance(reason, str):
+            info.finish_reason = reason
+    usage = obj.get("usage")
+    if isinstance(usage, dict) and usage:
+        info.usage = usage
+    if choices is None and usage is None:
+        info.extra = obj
+    return info
+
+
+def _error_text(err: Any) -> str:
+    if isinstance(err, dict):
+        return str(err.get("message") or err.get("detail") or err.get("content") or err)
+    return str(err)
