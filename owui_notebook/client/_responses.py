@@ -10,7 +10,12 @@ from typing import Any
 
 import httpx
 
-from .errors import UnexpectedResponseError
+from .errors import (
+    ConnectError,
+    RequestTimeout,
+    TransportError,
+    UnexpectedResponseError,
+)
 
 
 def detail_of(response: httpx.Response) -> Any:
@@ -71,3 +76,37 @@ def expect(value: Any, kind: type | tuple[type, ...], method: str, path: str) ->
             f"{method} {path} returned {type(value).__name__} where {names} was expected"
         )
     return value
+
+
+def transport_error(
+    exc: httpx.TransportError, method: str, path: str, base_url: str
+) -> tuple[TransportError, bool]:
+    """Our error for an httpx transport failure, and whether the request never left."""
+    if isinstance(exc, httpx.TimeoutException):
+        return (
+            RequestTimeout(
+                f"{method} {path}: no answer from {base_url} in time ({type(exc).__name__}); "
+                "the server or model may be overloaded (raise timeout= if it is just slow)",
+                method=method,
+                path=path,
+            ),
+            isinstance(exc, httpx.ConnectTimeout),
+        )
+    if isinstance(exc, httpx.ConnectError):
+        return (
+            ConnectError(
+                f"cannot connect to Open WebUI at {base_url}: is the server running and the "
+                "URL right?",
+                method=method,
+                path=path,
+            ),
+            True,
+        )
+    return (
+        TransportError(
+            f"{method} {path}: connection to {base_url} failed ({type(exc).__name__}: {exc})",
+            method=method,
+            path=path,
+        ),
+        False,
+    )

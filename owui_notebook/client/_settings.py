@@ -61,6 +61,7 @@ class Settings:
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     max_retries: int = 2
     verify: bool | str = True
+    stream_timeout: httpx.Timeout = field(default_factory=lambda: STREAM_TIMEOUT)
 
     @classmethod
     def resolve(
@@ -88,10 +89,11 @@ class Settings:
         if max_retries < 0:
             raise ConfigurationError("max_retries must be >= 0")
         if timeout is None:
-            timeout = DEFAULT_TIMEOUT
-        elif not isinstance(timeout, httpx.Timeout):
+            return cls(url, key, DEFAULT_TIMEOUT, max_retries, verify, STREAM_TIMEOUT)
+        if not isinstance(timeout, httpx.Timeout):
             timeout = httpx.Timeout(float(timeout), connect=min(float(timeout), 10.0))
-        return cls(url, key, timeout, max_retries, verify)
+        # An explicit timeout also bounds the wait between streamed chunks.
+        return cls(url, key, timeout, max_retries, verify, timeout)
 
     def headers(self) -> dict[str, str]:
         headers = {"User-Agent": user_agent(), "Accept": "application/json"}

@@ -9,10 +9,17 @@ from typing import Any
 import httpx
 
 from .._backends import AsyncBackend
-from .._responses import check_content_type, decode_json, detail_of, expect, loads_line
+from .._responses import (
+    check_content_type,
+    decode_json,
+    detail_of,
+    expect,
+    loads_line,
+    transport_error,
+)
 from .._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
-from .._settings import STREAM_TIMEOUT, Settings
-from ..errors import ConnectError, RequestTimeout, TransportError, status_error
+from .._settings import Settings
+from ..errors import status_error
 
 
 class AsyncHTTP:
@@ -79,53 +86,21 @@ class AsyncHTTP:
             files=files,
             data=data,
             headers=self._headers,
-            timeout=timeout or (STREAM_TIMEOUT if stream else self.settings.timeout),
+            timeout=timeout or (self.settings.stream_timeout if stream else self.settings.timeout),
         )
         attempt = 0
         while True:
             try:
                 response = await self._client.send(request, stream=stream)
-            except httpx.TimeoutException as exc:
-                connect = isinstance(exc, httpx.ConnectTimeout)
-                if self.retry.retry_transport(
-                    attempt=attempt, idempotent=idempotent, connect_failed=connect
-                ):
-                    await AsyncBackend.sleep(self.retry.delay(attempt))
-                    attempt += 1
-                    continue
-                raise RequestTimeout(
-                    f"{method} {path}: no answer from {self.settings.base_url} in time "
-                    f"({type(exc).__name__}); the server or model may be overloaded "
-                    "(raise timeout= if it is just slow)",
-                    method=method,
-                    path=path,
-                ) from None
-            except httpx.ConnectError:
-                if self.retry.retry_transport(
-                    attempt=attempt, idempotent=idempotent, connect_failed=True
-                ):
-                    await AsyncBackend.sleep(self.retry.delay(attempt))
-                    attempt += 1
-                    continue
-                raise ConnectError(
-                    f"cannot connect to Open WebUI at {self.settings.base_url}: is the server "
-                    "running and the URL right?",
-                    method=method,
-                    path=path,
-                ) from None
             except httpx.TransportError as exc:
+                error, connect_failed = transport_error(exc, method, path, self.settings.base_url)
                 if self.retry.retry_transport(
-                    attempt=attempt, idempotent=idempotent, connect_failed=False
+                    attempt=attempt, idempotent=idempotent, connect_failed=connect_failed
                 ):
                     await AsyncBackend.sleep(self.retry.delay(attempt))
                     attempt += 1
                     continue
-                raise TransportError(
-                    f"{method} {path}: connection to {self.settings.base_url} failed "
-                    f"({type(exc).__name__}: {exc})",
-                    method=method,
-                    path=path,
-                ) from None
+                raise error from None
             if response.is_success:
                 return response
             retry_after = parse_retry_after(response.headers.get("Retry-After"))

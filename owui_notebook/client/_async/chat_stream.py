@@ -6,11 +6,17 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from .._backends import AsyncBackend
-from ..errors import APIStatusError, ConfigurationError, ConnectError, OpenWebUIError
+from ..errors import (
+    APIStatusError,
+    ConfigurationError,
+    NotFoundError,
+    OpenWebUIError,
+)
 from ..turns import Turn, model_messages
 from ..types import ChatResult, StreamDelta
 from .completion_stream import AsyncCompletionStream
 from .resources.completions import completion_body
+from .resources.models import suggest
 
 if TYPE_CHECKING:
     from .chat import AsyncChat
@@ -119,7 +125,7 @@ class AsyncChatStream:
         try:
             async for index, item in AsyncBackend.merge(self.streams):
                 if isinstance(item, BaseException):
-                    self.errors[index] = item
+                    self.errors[index] = await self._explain(item, models[index])
                     continue
                 if self._multi:
                     yield StreamDelta(model=models[index], index=index, text=item)
@@ -134,6 +140,24 @@ class AsyncChatStream:
         failures = [e for e in self.errors if e is not None]
         if failures and (not self._multi or len(failures) == len(models)):
             raise failures[0]
+
+    async def _explain(self, error: BaseException, model: str) -> BaseException:
+        """Turn the server's bare "Model not found" into an error naming the closest models."""
+        if not (isinstance(error, APIStatusError) and error.status_code in (400, 404)):
+            return error
+        if "model not found" not in str(error.detail).lower():
+            return error
+        try:
+            ids = [m.id for m in await self._chat._client.models.list()]
+        except OpenWebUIError:
+            return error
+        return NotFoundError(
+            f"no model {model!r} on this server{suggest(model, ids)}",
+            method=error.method,
+            path=error.path,
+            status_code=error.status_code,
+            detail=error.detail,
+        )
 
     async def _save(self) -> None:
         if self.saved or self.turn is None:
@@ -174,13 +198,11 @@ def _error_text(error: BaseException | None) -> str | None:
 def _nothing_to_save(
     streams: list[AsyncCompletionStream], errors: list[BaseException | None], interrupted: bool
 ) -> bool:
-    """A turn every model refused before answering (unknown model, bad key, server down).
+    """A turn that produced no text because it failed or was stopped before the first token.
 
     Saving it would leave an empty exchange in the web UI; the caller gets the error instead
-    and can retry. A turn stopped by the user before any token is not saved either.
+    and can simply retry. (A model that answers with an empty text is still saved.)
     """
     if any(s.content for s in streams):
         return False
-    if interrupted and not any(errors):
-        return True
-    return all(isinstance(e, (APIStatusError, ConnectError)) for e in errors)
+    return interrupted or all(e is not None for e in errors)

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from .._settings import Settings
-from ..errors import ConfigurationError, UnexpectedResponseError
+from ..errors import ConfigurationError, NotFoundError, UnexpectedResponseError
 from ..features import has_feature, require_feature
 from ..types import ServerInfo, SessionUser
 from ._http import AsyncHTTP
@@ -92,7 +92,13 @@ class AsyncOpenWebUI:
     async def server_info(self, *, refresh: bool = False) -> ServerInfo:
         """The server's version and features (asked once, then cached)."""
         if self._server is None or refresh:
-            version = await self._http.request("GET", "/api/version")
+            try:
+                version = await self._http.request("GET", "/api/version")
+            except NotFoundError:
+                raise UnexpectedResponseError(
+                    f"{self.base_url} is not an Open WebUI server (GET /api/version -> 404); "
+                    "check the URL"
+                ) from None
             if not isinstance(version, dict) or not version.get("version"):
                 raise UnexpectedResponseError(
                     f"{self.base_url} does not look like Open WebUI "

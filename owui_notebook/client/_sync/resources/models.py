@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from ..._responses import expect
@@ -29,7 +30,7 @@ class Models(Resource):
             if model.id == model_id:
                 return model
         raise NotFoundError(
-            f"no model {model_id!r} on this server{_suggest(model_id, [m.id for m in models])}",
+            f"no model {model_id!r} on this server{suggest(model_id, [m.id for m in models])}",
             method="GET",
             path="/api/models",
             status_code=404,
@@ -49,9 +50,8 @@ class Models(Resource):
         return expect(body, list, "GET", "/api/v1/models/")
 
 
-def _suggest(name: str, candidates: list[str]) -> str:
-    import difflib
-
+def suggest(name: str, candidates: list[str]) -> str:
+    """'; did you mean ...?' text for an unknown name, or the available names."""
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.4)
     if close:
         return "; did you mean " + ", ".join(repr(c) for c in close) + "?"

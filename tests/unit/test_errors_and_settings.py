@@ -1,0 +1,99 @@
+import pytest
+
+from owui_notebook.client import OpenWebUI, errors
+from owui_notebook.client._settings import normalize_url
+
+SECRET = "sk-this-is-a-very-secret-key-42"
+
+
+def every_error(message):
+    status_kw = dict(method="GET", path="/x", status_code=500)
+    yield errors.OpenWebUIError(message)
+    yield errors.ConfigurationError(message)
+    yield errors.TransportError(message, method="GET", path="/x")
+    yield errors.ConnectError(message)
+    yield errors.RequestTimeout(message)
+    yield errors.StreamInterrupted(message, partial=message)
+    for cls in (
+        errors.APIStatusError,
+        errors.BadRequestError,
+        errors.AuthenticationError,
+        errors.PermissionDeniedError,
+        errors.NotFoundError,
+        errors.ServerError,
+    ):
+        yield cls(message, **status_kw)
+    yield errors.RateLimitError(message, retry_after=1, **status_kw)
+    yield errors.ModelError(message, model="m")
+    yield errors.UnsupportedFeatureError(message)
+    yield errors.UnexpectedResponseError(message)
+    yield errors.InvalidHistoryError([message])
+    yield errors.status_error(method="GET", path="/x", status_code=401, reason="", detail=message)
+
+
+def test_no_error_type_shows_a_registered_secret():
+    errors.register_secret(SECRET)
+    for exc in every_error(f"server said: bad token {SECRET}"):
+        assert SECRET not in str(exc) and SECRET not in repr(exc), type(exc)
+        assert "***" in str(exc)
+
+
+def test_status_errors_name_method_path_status_detail_and_a_hint():
+    exc = errors.status_error(
+        method="POST",
+        path="/api/v1/chats/new",
+        status_code=401,
+        reason="Unauthorized",
+        detail="Not authenticated",
+    )
+    assert isinstance(exc, errors.AuthenticationError)
+    assert str(exc) == (
+        "POST /api/v1/chats/new -> 401 Unauthorized: Not authenticated "
+        "(check the API key or token (OWUI_API_KEY))"
+    )
+    exc = errors.status_error(
+        method="GET",
+        path="/p",
+        status_code=422,
+        reason="",
+        detail=[{"loc": ["body", "name"], "msg": "field required"}],
+    )
+    assert isinstance(exc, errors.BadRequestError) and "name: field required" in str(exc)
+
+
+def test_client_repr_and_settings_hide_the_key():
+    client = OpenWebUI("http://localhost:9", SECRET)
+    assert SECRET not in repr(client) and SECRET not in repr(client.settings)
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("localhost:8080", "http://localhost:8080"),
+        ("https://chat.example.com/", "https://chat.example.com"),
+        ("http://h:3000/api/v1", "http://h:3000"),
+        ("http://h:3000/c/1234-abcd", "http://h:3000"),
+        ("https://h/owui/", "https://h/owui"),
+    ],
+)
+def test_urls_are_normalised(given, expected):
+    assert normalize_url(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "ftp://x", "http://", "http://h:port"])
+def test_bad_urls_are_one_line_errors(bad):
+    with pytest.raises(errors.ConfigurationError) as info:
+        normalize_url(bad)
+    assert "\n" not in str(info.value)
+
+
+def test_url_and_key_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("OWUI_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("OWUI_API_KEY", SECRET)
+    client = OpenWebUI()
+    assert client.base_url == "http://127.0.0.1:9" and client.settings.api_key == SECRET
+
+
+def test_key_over_plain_http_to_a_remote_host_warns():
+    with pytest.warns(UserWarning, match="plain http"):
+        OpenWebUI("http://chat.example.com", SECRET)

@@ -1,0 +1,108 @@
+"""Transport faults a real server cannot be made to produce on demand (429, 503 bursts).
+
+Everything else (server down, bad token, provider failures, dropped streams, timeouts) is
+tested against the real server in tests/integration.
+"""
+
+import time
+
+import httpx
+import pytest
+
+from owui_notebook.client import (
+    AsyncOpenWebUI,
+    OpenWebUI,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+)
+from owui_notebook.client._retry import RetryPolicy, parse_retry_after
+
+KEY = "sk-unit-test-secret-0123456789"
+
+
+def scripted(*responses):
+    """A MockTransport answering with `responses` in turn; records the requests."""
+    seen = []
+    queue = list(responses)
+
+    def handler(request):
+        seen.append(request)
+        return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    return httpx.MockTransport(handler), seen
+
+
+def models_ok():
+    return httpx.Response(200, json={"data": [{"id": "a"}]})
+
+
+def test_429_is_retried_after_the_servers_retry_after():
+    transport, seen = scripted(
+        httpx.Response(429, headers={"Retry-After": "0.2"}, json={"detail": "slow down"}),
+        models_ok(),
+    )
+    client = OpenWebUI("https://owui.test", KEY, transport=transport)
+    start = time.monotonic()
+    assert [m.id for m in client.models.list()] == ["a"]
+    assert time.monotonic() - start >= 0.2
+    assert len(seen) == 2
+
+
+def test_429_beyond_the_retry_budget_raises_with_retry_after():
+    transport, _seen = scripted(
+        httpx.Response(429, headers={"Retry-After": "3"}, json={"detail": "slow"})
+    )
+    client = OpenWebUI("https://owui.test", KEY, transport=transport, max_retries=0)
+    with pytest.raises(RateLimitError) as info:
+        client.models.list()
+    assert info.value.retry_after == 3.0
+    assert "GET /api/models -> 429" in str(info.value) and "slow" in str(info.value)
+    assert KEY not in str(info.value)
+
+
+def test_retry_after_longer_than_the_cap_is_not_waited_for():
+    transport, seen = scripted(httpx.Response(429, headers={"Retry-After": "3600"}))
+    client = OpenWebUI("https://owui.test", KEY, transport=transport)
+    with pytest.raises(RateLimitError):
+        client.models.list()
+    assert len(seen) == 1
+
+
+def test_503_burst_on_get_is_retried_but_post_is_not():
+    transport, seen = scripted(httpx.Response(503), httpx.Response(503), models_ok())
+    client = OpenWebUI("https://owui.test", KEY, transport=transport, max_retries=2)
+    assert client.models.list()
+    assert len(seen) == 3
+    transport, seen = scripted(httpx.Response(503, json={"detail": "busy"}))
+    client = OpenWebUI("https://owui.test", KEY, transport=transport, max_retries=2)
+    with pytest.raises(ServerError, match="POST /api/v1/chats/new -> 503"):
+        client.chats.create({"title": "x"})
+    assert len(seen) == 1  # creating a chat twice would duplicate it
+
+
+async def test_async_client_shares_the_retry_path():
+    transport, seen = scripted(httpx.Response(502), models_ok())
+    async with AsyncOpenWebUI("https://owui.test", KEY, transport=transport) as client:
+        assert [m.id for m in await client.models.list()] == ["a"]
+    assert len(seen) == 2
+
+
+def test_malformed_json_and_html_are_clear_errors():
+    transport, _ = scripted(
+        httpx.Response(200, content=b'{"data": [', headers={"content-type": "application/json"})
+    )
+    with pytest.raises(UnexpectedResponseError, match="malformed JSON"):
+        OpenWebUI("https://owui.test", KEY, transport=transport).models.list()
+    transport, _ = scripted(httpx.Response(200, html="<!doctype html><title>Open WebUI</title>"))
+    with pytest.raises(UnexpectedResponseError, match="web page instead of data"):
+        OpenWebUI("https://owui.test", KEY, transport=transport).models.list()
+
+
+def test_backoff_grows_with_jitter_and_parses_http_dates():
+    policy = RetryPolicy(backoff_base=1.0, backoff_max=8.0)
+    for attempt, ceiling in [(0, 1.0), (1, 2.0), (2, 4.0), (5, 8.0)]:
+        delays = {policy.delay(attempt) for _ in range(20)}
+        assert all(ceiling / 2 <= d <= ceiling for d in delays) and len(delays) > 1
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    assert parse_retry_after("garbage") is None and parse_retry_after("5") == 5.0
