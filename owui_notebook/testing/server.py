@@ -376,6 +376,7 @@ class OpenWebUIServer:
         self.startup_timeout = startup_timeout
         self._log = log or _nolog
         self._proc: subprocess.Popen[bytes] | None = None
+        self._stopped = False
         self.startup_seconds: float | None = None
 
     def __repr__(self) -> str:
@@ -459,10 +460,11 @@ class OpenWebUIServer:
 
     def stop(self, *, keep_data: bool = False, timeout: float = 15.0) -> None:
         """Terminate the whole process group (SIGTERM, then SIGKILL); idempotent."""
-        proc, self._proc = self._proc, None
         _servers.discard(self)
-        if proc is not None:
-            _stop_group(proc, timeout)
+        # Once only: after that the group id may be reused by an unrelated process.
+        if self._proc is not None and not self._stopped:
+            self._stopped = True
+            _stop_group(self._proc, timeout)
         if self._own_data_dir and not keep_data and self.data_dir is not None:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

@@ -20,6 +20,7 @@ from .._responses import (
 from .._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from .._settings import Settings
 from ..errors import status_error
+from ..quirks import COMPLETIONS_PATHS, needs_local_chat_id, with_local_chat_id
 
 
 class AsyncHTTP:
@@ -43,6 +44,8 @@ class AsyncHTTP:
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
         )
         self._headers = settings.headers()
+        # Set once the server shows the 0.9.3-0.9.5 completions bug (see quirks.py).
+        self.local_chat_id = False
 
     def set_token(self, token: str | None) -> None:
         if token:
@@ -78,16 +81,23 @@ class AsyncHTTP:
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         params = {k: v for k, v in (params or {}).items() if v is not None}
-        request = self._client.build_request(
-            method,
-            self._url(path),
-            params=params,
-            json=json_body,
-            files=files,
-            data=data,
-            headers=self._headers,
-            timeout=timeout or (self.settings.stream_timeout if stream else self.settings.timeout),
-        )
+        if self.local_chat_id and isinstance(json_body, dict) and path in COMPLETIONS_PATHS:
+            json_body = with_local_chat_id(json_body)
+
+        def build() -> httpx.Request:
+            return self._client.build_request(
+                method,
+                self._url(path),
+                params=params,
+                json=json_body,
+                files=files,
+                data=data,
+                headers=self._headers,
+                timeout=timeout
+                or (self.settings.stream_timeout if stream else self.settings.timeout),
+            )
+
+        request = build()
         attempt = 0
         while True:
             try:
@@ -114,12 +124,18 @@ class AsyncHTTP:
             if stream:
                 await response.aread()
                 await response.aclose()
+            detail = detail_of(response)
+            if needs_local_chat_id(path, response.status_code, detail, json_body):
+                self.local_chat_id = True
+                json_body = with_local_chat_id(json_body)
+                request = build()
+                continue
             raise status_error(
                 method=method,
                 path=path,
                 status_code=response.status_code,
                 reason=response.reason_phrase,
-                detail=detail_of(response),
+                detail=detail,
                 retry_after=retry_after,
             )
 

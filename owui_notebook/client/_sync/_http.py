@@ -22,6 +22,7 @@ from .._responses import (
 from .._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from .._settings import Settings
 from ..errors import status_error
+from ..quirks import COMPLETIONS_PATHS, needs_local_chat_id, with_local_chat_id
 
 
 class HTTP:
@@ -45,6 +46,8 @@ class HTTP:
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
         )
         self._headers = settings.headers()
+        # Set once the server shows the 0.9.3-0.9.5 completions bug (see quirks.py).
+        self.local_chat_id = False
 
     def set_token(self, token: str | None) -> None:
         if token:
@@ -80,16 +83,23 @@ class HTTP:
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         params = {k: v for k, v in (params or {}).items() if v is not None}
-        request = self._client.build_request(
-            method,
-            self._url(path),
-            params=params,
-            json=json_body,
-            files=files,
-            data=data,
-            headers=self._headers,
-            timeout=timeout or (self.settings.stream_timeout if stream else self.settings.timeout),
-        )
+        if self.local_chat_id and isinstance(json_body, dict) and path in COMPLETIONS_PATHS:
+            json_body = with_local_chat_id(json_body)
+
+        def build() -> httpx.Request:
+            return self._client.build_request(
+                method,
+                self._url(path),
+                params=params,
+                json=json_body,
+                files=files,
+                data=data,
+                headers=self._headers,
+                timeout=timeout
+                or (self.settings.stream_timeout if stream else self.settings.timeout),
+            )
+
+        request = build()
         attempt = 0
         while True:
             try:
@@ -116,12 +126,18 @@ class HTTP:
             if stream:
                 response.read()
                 response.close()
+            detail = detail_of(response)
+            if needs_local_chat_id(path, response.status_code, detail, json_body):
+                self.local_chat_id = True
+                json_body = with_local_chat_id(json_body)
+                request = build()
+                continue
             raise status_error(
                 method=method,
                 path=path,
                 status_code=response.status_code,
                 reason=response.reason_phrase,
-                detail=detail_of(response),
+                detail=detail,
                 retry_after=retry_after,
             )
 
