@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from owui_notebook.testing.provider import answer_text
 
 from owui_notebook.client import (
     ConfigurationError,
@@ -12,6 +11,7 @@ from owui_notebook.client import (
     thread,
     validate_history,
 )
+from owui_notebook.testing.provider import answer_text
 
 
 def saved(client, chat_id):

@@ -4,6 +4,7 @@ Everything else (server down, bad token, provider failures, dropped streams, tim
 tested against the real server in tests/integration.
 """
 
+import json
 import time
 
 import httpx
@@ -106,3 +107,27 @@ def test_backoff_grows_with_jitter_and_parses_http_dates():
         assert all(ceiling / 2 <= d <= ceiling for d in delays) and len(delays) > 1
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert parse_retry_after("garbage") is None and parse_retry_after("5") == 5.0
+
+
+def test_open_webui_0_9_5_missing_chat_id_bug_is_worked_around_once():
+    """0.9.3-0.9.5 answer 400 "'NoneType' object has no attribute 'startswith'" (#24575)."""
+    bodies = []
+
+    def handler(request):
+        body = json.loads(request.content)
+        bodies.append(body)
+        if "chat_id" not in body:
+            return httpx.Response(
+                400, json={"detail": "'NoneType' object has no attribute 'startswith'"}
+            )
+        sse = 'data: {"choices":[{"delta":{"content":"ok"}}]}\n\ndata: [DONE]\n\n'
+        return httpx.Response(200, text=sse, headers={"content-type": "text/event-stream"})
+
+    client = OpenWebUI("https://owui.test", KEY, transport=httpx.MockTransport(handler))
+    messages = [{"role": "user", "content": "hi"}]
+    with client.completions.stream("m", messages) as stream:
+        assert "".join(stream) == "ok"
+    with client.completions.stream("m", messages) as stream:
+        assert "".join(stream) == "ok"
+    assert ["chat_id" in b for b in bodies] == [False, True, True]  # learnt once, then sent
+    assert all(b["chat_id"].startswith("local:") for b in bodies[1:])
