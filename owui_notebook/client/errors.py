@@ -26,6 +26,7 @@ every message passes through `redact`, which removes any key or token the client
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -199,9 +200,7 @@ def status_error(
     retry_after: float | None = None,
 ) -> APIStatusError:
     """Build the right `APIStatusError` subclass for a status code."""
-    cls = _STATUS_CLASSES.get(status_code)
-    if cls is None:
-        cls = ServerError if status_code >= 500 else APIStatusError
+    cls = _classify(status_code, detail)
     text = f"{method} {path} -> {status_code} {reason}".rstrip()
     if detail not in (None, "", {}):
         text += f": {_detail_text(detail)}"
@@ -212,6 +211,30 @@ def status_error(
     if cls is RateLimitError:
         return RateLimitError(text, retry_after=retry_after, **kw)
     return cls(text, **kw)
+
+
+def _classify(status_code: int, detail: Any) -> type[APIStatusError]:
+    """The error class for a status, corrected by what Open WebUI's ``detail`` says.
+
+    Open WebUI answers 401 for chats that do not exist or are not yours, and 401 or 403
+    for missing permissions; older releases relay a provider's 5xx as a 400 whose detail
+    starts with the provider's status ("500: ...").
+    """
+    text = str(detail or "")
+    lowered = text.lower()
+    if status_code in (401, 403):
+        if "could not find" in lowered or "not found" in lowered:
+            return NotFoundError
+        if "permission" in lowered or "prohibited" in lowered or "restricted" in lowered:
+            return PermissionDeniedError
+        if "not authenticated" in lowered:
+            return AuthenticationError
+    if status_code == 400 and re.match(r"\s*5\d\d\b", text):
+        return ServerError
+    cls = _STATUS_CLASSES.get(status_code)
+    if cls is None:
+        cls = ServerError if status_code >= 500 else APIStatusError
+    return cls
 
 
 def _detail_text(detail: Any) -> str:

@@ -21,6 +21,7 @@ import concurrent.futures
 import contextlib
 import os
 import queue
+import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -41,6 +42,7 @@ ANY_FIXTURE = "owui_sandbox_any"
 NEWEST_FIXTURES = frozenset({"owui_sandbox", "owui_provider", "provider"})
 
 _POOL = pytest.StashKey["SandboxPool"]()
+_SIGTERM = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -175,14 +177,28 @@ def _versions_needed(item: pytest.Item, pool: SandboxPool) -> list[str]:
     return needed
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_POOL] = SandboxPool(config, configured_versions(config))
+    # Servers run in sessions of their own, so a SIGTERM that kills pytest outright (a CI
+    # timeout, say) would leave them running: end the session as Ctrl-C does instead.
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    ):
+        signal.signal(signal.SIGTERM, _terminate)
+        config.stash[_SIGTERM] = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     pool = config.stash.get(_POOL, None)
     if pool is not None:
         pool.close()
+    if config.stash.get(_SIGTERM, False):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -217,7 +233,9 @@ def _sandbox(pool: SandboxPool, version: str) -> Sandbox:
     try:
         return pool.get(version)
     except SandboxError as exc:
-        pytest.fail(f"no Open WebUI {version} sandbox: {exc}", pytrace=False)
+        error = str(exc)
+    # Outside the except block, so the report shows the reason once, not a chained traceback.
+    pytest.fail(f"no Open WebUI {version} sandbox: {error}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

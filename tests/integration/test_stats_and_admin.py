@@ -67,8 +67,8 @@ def test_export_paged_and_ndjson_agree(client_any, seeded):
 def test_export_since_updated_at_fetches_only_changed_chats(client_any, seeded):
     if not has_feature(client_any.version(), "chat_stats_export"):
         pytest.skip("this server has no stats export (covered above)")
-    time.sleep(1.1)  # updated_at has one-second resolution
     since = int(time.time())
+    time.sleep(1.1)  # the server keeps whole seconds and returns updated_at > since
     client_any.chat(chat_id=seeded["single"]).send("touch")
     changed = [r["id"] for r in client_any.stats.iter_export(updated_at=since)]
     assert changed == [seeded["single"]]

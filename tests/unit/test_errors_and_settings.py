@@ -97,3 +97,22 @@ def test_url_and_key_come_from_the_environment(monkeypatch):
 def test_key_over_plain_http_to_a_remote_host_warns():
     with pytest.warns(UserWarning, match="plain http"):
         OpenWebUI("http://chat.example.com", SECRET)
+
+
+@pytest.mark.parametrize(
+    "status, detail, expected",
+    [
+        (401, "We could not find what you're looking for :/", errors.NotFoundError),
+        (401, "You do not have permission to access this resource.", errors.PermissionDeniedError),
+        (403, "Not authenticated", errors.AuthenticationError),
+        (401, "Your session has expired or the token is invalid.", errors.AuthenticationError),
+        (400, "500: GPU on fire", errors.ServerError),
+        (400, "Model not found", errors.BadRequestError),
+        (404, None, errors.NotFoundError),
+        (418, None, errors.APIStatusError),
+        (503, None, errors.ServerError),
+    ],
+)
+def test_errors_are_classified_by_what_open_webui_means(status, detail, expected):
+    exc = errors.status_error(method="GET", path="/x", status_code=status, reason="", detail=detail)
+    assert type(exc) is expected

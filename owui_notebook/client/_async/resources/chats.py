@@ -205,4 +205,14 @@ class AsyncChats(AsyncResource):
         return [Tag.model_validate(r) for r in body or []]
 
     async def clear_tags(self, chat_id: str) -> bool:
-        return bool(await self._delete(f"{_BASE}/{chat_id}/tags/all"))
+        """Remove every tag from a chat (one call where the server has it, else tag by tag)."""
+        try:
+            return bool(await self._delete(f"{_BASE}/{chat_id}/tags/all"))
+        except (NotFoundError, UnexpectedResponseError):
+            pass
+        except APIStatusError as exc:
+            if exc.status_code != 405:
+                raise
+        for tag in await self.tags(chat_id):
+            await self.remove_tag(chat_id, tag.name)
+        return True

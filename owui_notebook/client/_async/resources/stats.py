@@ -49,7 +49,8 @@ class AsyncStats(AsyncResource):
     ) -> AsyncIterator[dict[str, Any]]:
         """Every chat's export record: one NDJSON response when `stream`, else pages of 10.
 
-        `updated_at` (epoch seconds) limits it to chats changed since then.
+        `updated_at` (epoch seconds) limits it to chats changed after then (strictly later,
+        in whole seconds), for incremental refreshes.
         """
         await self._require("chat_stats_export")
         if stream:

@@ -207,4 +207,14 @@ class Chats(Resource):
         return [Tag.model_validate(r) for r in body or []]
 
     def clear_tags(self, chat_id: str) -> bool:
-        return bool(self._delete(f"{_BASE}/{chat_id}/tags/all"))
+        """Remove every tag from a chat (one call where the server has it, else tag by tag)."""
+        try:
+            return bool(self._delete(f"{_BASE}/{chat_id}/tags/all"))
+        except (NotFoundError, UnexpectedResponseError):
+            pass
+        except APIStatusError as exc:
+            if exc.status_code != 405:
+                raise
+        for tag in self.tags(chat_id):
+            self.remove_tag(chat_id, tag.name)
+        return True
