@@ -196,10 +196,11 @@ def test_answer_rule():
         {"role": "user", "content": [{"type": "text", "text": "two"}, {"type": "image_url"}]},
         {"role": "system", "content": "ignored, not the first"},
     ]
-    assert answer_text("beta", messages) == "beta says: turn 2. You said: two System: Be brief.."
+    assert answer_text("beta", messages) == "beta says: turn 2. You said: two System: Be brief."
     assert answer_text("alpha", [user("multi\nline   text")]) == (
         "alpha says: turn 1. You said: multi line text."
     )
+    assert answer_text("alpha", [user("Is it?")]) == "alpha says: turn 1. You said: Is it?"
     tokens = answer_tokens("beta", messages)
     assert "".join(tokens) == answer_text("beta", messages)
     assert tokens == re.findall(r"\S+\s*", answer_text("beta", messages))

@@ -172,7 +172,9 @@ def _plain_answer(model_id: str, messages: list[dict]) -> str:
     system = next((m for m in messages if isinstance(m, dict) and m.get("role") == "system"), None)
     sys_text = _one_line(_text(system.get("content"))) if system else ""
     answer = f"{model_id} says: turn {len(users)}. You said: {last}"
-    return answer + (f" System: {sys_text}" if sys_text else "") + "."
+    answer += f" System: {sys_text}" if sys_text else ""
+    # A full stop, unless the quoted text already ends a sentence.
+    return answer if answer.endswith((".", "!", "?")) else answer + "."
 
 
 def answer_tokens(
@@ -282,6 +284,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
 
