@@ -26,19 +26,15 @@ import time
 import uuid
 from collections.abc import Iterator
 
+from _timing import first_and_total
+
 from owui_notebook.client import OpenWebUI, validate_history
 
 
 def sse_run(client: OpenWebUI, model: str) -> tuple[float, float, bool]:
-    start = time.perf_counter()
-    first = None
     chat = client.chat(model)
-    with chat.stream("ping") as stream:
-        for _ in stream:
-            if first is None:
-                first = time.perf_counter() - start
-    total = time.perf_counter() - start
-    return first or total, total, not validate_history(client.chats.get(chat.id or ""))
+    first, total = first_and_total(lambda: chat.stream("ping"))
+    return first, total, not validate_history(client.chats.get(chat.id or ""))
 
 
 class SocketSession:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+from _timing import first_and_total
 
 from owui_notebook.client import OpenWebUI
 
@@ -47,26 +48,12 @@ def raw_ttft(http: httpx.Client, url: str, key: str, model: str) -> float:
 
 
 def client_ttft(client: OpenWebUI, model: str) -> float:
-    start = time.perf_counter()
-    first = None
-    with client.completions.stream(model, [{"role": "user", "content": "ping"}]) as stream:
-        for _ in stream:
-            if first is None:
-                first = time.perf_counter() - start
-    assert first is not None
-    return first
+    messages = [{"role": "user", "content": "ping"}]
+    return first_and_total(lambda: client.completions.stream(model, messages))[0]
 
 
 def engine_ttft(client: OpenWebUI, model: str) -> float:
-    start = time.perf_counter()
-    first = None
-    chat = client.chat(model)
-    with chat.stream("ping") as stream:
-        for _ in stream:
-            if first is None:
-                first = time.perf_counter() - start
-    assert first is not None
-    return first
+    return first_and_total(lambda: client.chat(model).stream("ping"))[0]
 
 
 @contextlib.contextmanager

@@ -166,13 +166,9 @@ class AsyncChats(AsyncResource):
 
     async def unarchive_all(self) -> bool:
         """Unarchive every chat (one call where the server has it, else chat by chat)."""
-        try:
-            return bool(await self._post(f"{_BASE}/unarchive/all"))
-        except (NotFoundError, UnexpectedResponseError):
-            pass
-        except APIStatusError as exc:
-            if exc.status_code != 405:
-                raise
+        done = await self._if_supported("POST", f"{_BASE}/unarchive/all")
+        if done is not None:
+            return done
         for record in await self.all_archived():
             await self._post(f"{_BASE}/{record.id}/archive")
         return True
@@ -191,6 +187,17 @@ class AsyncChats(AsyncResource):
         """Put a chat in a folder (``None`` takes it out of any folder)."""
         return _record(await self._post(f"{_BASE}/{chat_id}/folder", {"folder_id": folder_id}))
 
+    async def _if_supported(self, method: str, path: str) -> bool | None:
+        """Call a bulk endpoint some releases lack; ``None`` when this server has none."""
+        try:
+            return bool(await self._http.request(method, path))
+        except (NotFoundError, UnexpectedResponseError):
+            return None
+        except APIStatusError as exc:
+            if exc.status_code == 405:
+                return None
+            raise
+
     # -- tags -------------------------------------------------------------------------------
 
     async def tags(self, chat_id: str) -> list[Tag]:
@@ -206,13 +213,9 @@ class AsyncChats(AsyncResource):
 
     async def clear_tags(self, chat_id: str) -> bool:
         """Remove every tag from a chat (one call where the server has it, else tag by tag)."""
-        try:
-            return bool(await self._delete(f"{_BASE}/{chat_id}/tags/all"))
-        except (NotFoundError, UnexpectedResponseError):
-            pass
-        except APIStatusError as exc:
-            if exc.status_code != 405:
-                raise
+        done = await self._if_supported("DELETE", f"{_BASE}/{chat_id}/tags/all")
+        if done is not None:
+            return done
         for tag in await self.tags(chat_id):
             await self.remove_tag(chat_id, tag.name)
         return True

@@ -57,13 +57,17 @@ class Tasks(Resource):
     def tags(
         self, model: str, messages: list[dict[str, Any]], *, chat_id: str | None = None
     ) -> list[str]:
-        text = self._run("tags", model, messages, chat_id=chat_id)
-        tags = _json_field(text, "tags")
-        return [str(t) for t in tags] if isinstance(tags, list) else []
+        """Tags for a conversation, as the server's tags task suggests them."""
+        return self._strings("tags", "tags", model, messages, chat_id)
 
     def follow_ups(
         self, model: str, messages: list[dict[str, Any]], *, chat_id: str | None = None
     ) -> list[str]:
-        text = self._run("follow_up", model, messages, chat_id=chat_id)
-        items = _json_field(text, "follow_ups")
+        """Follow-up questions the user might ask next."""
+        return self._strings("follow_up", "follow_ups", model, messages, chat_id)
+
+    def _strings(
+        self, task: str, key: str, model: str, messages: list[dict[str, Any]], chat_id: str | None
+    ) -> list[str]:
+        items = _json_field(self._run(task, model, messages, chat_id=chat_id), key)
         return [str(t) for t in items] if isinstance(items, list) else []
