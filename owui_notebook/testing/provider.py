@@ -269,6 +269,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # As real model servers do: without it, a token written right after the headers on a
+        # reused connection waits for the client's delayed ACK (~40 ms, Nagle's algorithm).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.provider._track(self.connection, add=True)
 
     def finish(self) -> None:
