@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from owui_notebook.client.features import parse_version
 from owui_notebook.testing.provider import answer_text
 from owui_notebook.testing.server import (
     MARKER,
@@ -109,6 +110,12 @@ def test_streamed_completion_is_the_providers_answer(owui_sandbox_any):
     messages = [{"role": "user", "content": "Say something predictable."}]
     body = {"model": "alpha", "messages": messages, "stream": True}
     headers = {"Authorization": f"Bearer {box.api_key}"}
+    if (0, 9, 3) <= parse_version(box.version) <= (0, 9, 5):
+        # These releases reject completions without a chat_id (open-webui #24575); the
+        # client's work-around is a temporary "local:" chat id, which saves nothing.
+        refused = httpx.post(f"{box.url}/api/chat/completions", json=body, headers=headers)
+        assert refused.status_code == 400 and "startswith" in refused.text
+        body["chat_id"] = "local:harness-test"
     chunks, lines = [], []
     with (
         httpx.Client(timeout=60) as http,

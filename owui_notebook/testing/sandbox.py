@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_VERSION", "SUPPORTED_VERSIONS", "Sandbox"]
 
 DEFAULT_VERSION = "0.12.4"
 # The release lines tested against real servers: the newest first.
-SUPPORTED_VERSIONS = ("0.12.4", "0.6.15")
+SUPPORTED_VERSIONS = ("0.12.4", "0.6.15", "0.9.5")
 
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_NAME = "Sandbox Admin"

@@ -6,13 +6,14 @@ the test is skipped locally and fails in CI.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from owui_notebook.client import thread
+from owui_notebook.client import OpenWebUI, thread
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("OWUI_TEST_ARTIFACTS", "build/test-artifacts"))
@@ -38,6 +39,9 @@ def test_saved_chat_shows_threaded_in_the_web_ui(client, owui_sandbox):
     last = chat.send("final question")
     record = client.chats.get(chat.id)
     visible = [m["id"] for m in thread(record)]
+    # A session of its own: the web UI takes only browser-session JWTs, never API keys.
+    with OpenWebUI(owui_sandbox.url) as browser_user:
+        token = browser_user.signin(owui_sandbox.admin_email, owui_sandbox.admin_password).token
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -54,8 +58,8 @@ def test_saved_chat_shows_threaded_in_the_web_ui(client, owui_sandbox):
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{owui_sandbox.url}/auth")
-            page.evaluate("token => localStorage.setItem('token', token)", owui_sandbox.jwt)
+            # Before any of the app's scripts, on every load: no race with the sign-in page.
+            page.add_init_script(f"localStorage.setItem('token', {json.dumps(token)})")
             page.goto(f"{owui_sandbox.url}/c/{chat.id}")
             try:
                 for message_id in visible:
