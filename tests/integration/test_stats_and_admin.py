@@ -74,11 +74,13 @@ def test_export_since_updated_at_fetches_only_changed_chats(client_any, seeded):
     assert changed == [seeded["single"]]
 
 
-def test_unknown_endpoints_on_old_servers_are_not_parsed_as_data(client_any):
-    if has_feature(client_any.version(), "chat_usage_stats"):
-        pytest.skip("only old servers answer unknown /api paths with their web page")
+def test_unknown_endpoints_are_not_parsed_as_data(client_any):
+    # Every release answers an /api path it lacks with 200 and the web UI's page.
     with pytest.raises(UnexpectedResponseError, match="web page instead of data"):
-        client_any._http.request("GET", "/api/v1/chats/stats/usage")
+        client_any._http.request("GET", "/api/v1/owui-notebook-no-such-endpoint")
+    if not has_feature(client_any.version(), "chat_usage_stats"):
+        with pytest.raises(UnexpectedResponseError, match="web page instead of data"):
+            client_any._http.request("GET", "/api/v1/chats/stats/usage")
 
 
 def test_analytics(client, seeded_latest):
