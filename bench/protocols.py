@@ -17,16 +17,13 @@ OWUI_API_KEY and OWUI_JWT (socket.io needs a session token) are set.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import statistics
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 
-from _timing import first_and_total
+from _common import first_and_total, server
 
 from owui_notebook.client import OpenWebUI, validate_history
 
@@ -125,25 +122,13 @@ class SocketSession:
         self.sio.disconnect()
 
 
-@contextlib.contextmanager
-def server() -> Iterator[tuple[str, str, str]]:
-    url, key, jwt = (os.environ.get(k) for k in ("OWUI_URL", "OWUI_API_KEY", "OWUI_JWT"))
-    if url and key and jwt:
-        yield url, key, jwt
-        return
-    from owui_notebook.testing.sandbox import Sandbox
-
-    with Sandbox(log=lambda m: print(f"[sandbox] {m}", file=sys.stderr)) as box:
-        yield box.url, box.api_key, box.jwt
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--model", default="alpha")
     args = parser.parse_args()
-    with server() as (url, key, jwt), OpenWebUI(url, key) as client:
-        socket = SocketSession(url, jwt)
+    with server(need_jwt=True) as target, OpenWebUI(target.url, target.api_key) as client:
+        socket = SocketSession(target.url, target.jwt or "")
         try:
             runs = {
                 "SSE + client save": lambda: sse_run(client, args.model),

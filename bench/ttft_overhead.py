@@ -12,17 +12,15 @@ Budget (shared/DESIGN.md): the client adds < 5 ms to time-to-first-token.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from _timing import first_and_total
+from _common import first_and_total, server
 
 from owui_notebook.client import OpenWebUI
 
@@ -56,18 +54,6 @@ def engine_ttft(client: OpenWebUI, model: str) -> float:
     return first_and_total(lambda: client.chat(model).stream("ping"))[0]
 
 
-@contextlib.contextmanager
-def server(model: str) -> Iterator[tuple[str, str]]:
-    url, key = os.environ.get("OWUI_URL"), os.environ.get("OWUI_API_KEY")
-    if url and key:
-        yield url, key
-        return
-    from owui_notebook.testing.sandbox import Sandbox
-
-    with Sandbox(log=lambda m: print(f"[sandbox] {m}", file=sys.stderr)) as box:
-        yield box.url, box.api_key
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
@@ -75,12 +61,12 @@ def main() -> int:
     parser.add_argument("--json", default=None, help="also write the raw numbers here")
     args = parser.parse_args()
     with (
-        server(args.model) as (url, key),
+        server() as target,
         httpx.Client(timeout=60) as http,
-        OpenWebUI(url, key) as client,
+        OpenWebUI(target.url, target.api_key) as client,
     ):
         readers: dict[str, Callable[[], float]] = {
-            "raw httpx SSE": lambda: raw_ttft(http, url, key, args.model),
+            "raw httpx SSE": lambda: raw_ttft(http, target.url, target.api_key, args.model),
             "client.completions.stream": lambda: client_ttft(client, args.model),
             "chat.stream (engine, saves)": lambda: engine_ttft(client, args.model),
         }

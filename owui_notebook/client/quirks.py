@@ -12,6 +12,11 @@ from typing import Any
 COMPLETIONS_PATHS = ("/api/chat/completions", "/api/v1/chat/completions")
 
 
+def applies_to(path: str, body: Any) -> bool:
+    """A completion request that carries no ``chat_id`` of its own."""
+    return path in COMPLETIONS_PATHS and isinstance(body, dict) and "chat_id" not in body
+
+
 def needs_local_chat_id(path: str, status: int, detail: Any, body: Any) -> bool:
     """Open WebUI 0.9.3-0.9.5 reject completions without a ``chat_id`` (open-webui #24575).
 
@@ -20,11 +25,7 @@ def needs_local_chat_id(path: str, status: int, detail: Any, body: Any) -> bool:
     save nothing of its own.
     """
     return (
-        path in COMPLETIONS_PATHS
-        and status == 400
-        and "has no attribute 'startswith'" in str(detail)
-        and isinstance(body, dict)
-        and "chat_id" not in body
+        status == 400 and "has no attribute 'startswith'" in str(detail) and applies_to(path, body)
     )
 
 

@@ -6,7 +6,6 @@ tests/unit/test_transport.py (httpx.MockTransport).
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -24,12 +23,7 @@ from owui_notebook.client import (
     thread,
     validate_history,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from owui_notebook.testing.server import free_port
 
 
 def one_line(exc: BaseException) -> str:

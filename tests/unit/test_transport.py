@@ -131,3 +131,6 @@ def test_open_webui_0_9_5_missing_chat_id_bug_is_worked_around_once():
         assert "".join(stream) == "ok"
     assert ["chat_id" in b for b in bodies] == [False, True, True]  # learnt once, then sent
     assert all(b["chat_id"].startswith("local:") for b in bodies[1:])
+    with client.completions.stream("m", messages, chat_id="mine") as stream:
+        assert "".join(stream) == "ok"
+    assert bodies[-1]["chat_id"] == "mine"  # a caller's own chat_id is never replaced

@@ -16,7 +16,6 @@ from ..turns import Turn, model_messages
 from ..types import ChatResult, StreamDelta
 from .completion_stream import AsyncCompletionStream
 from .resources.completions import completion_body
-from .resources.models import suggest
 
 if TYPE_CHECKING:
     from .chat import AsyncChat
@@ -148,16 +147,12 @@ class AsyncChatStream:
         if "model not found" not in str(error.detail).lower():
             return error
         try:
-            ids = [m.id for m in await self._chat._client.models.list()]
+            await self._chat._client.models.get(model)
+        except NotFoundError as missing:  # names the closest models
+            return missing
         except OpenWebUIError:
-            return error
-        return NotFoundError(
-            f"no model {model!r} on this server{suggest(model, ids)}",
-            method=error.method,
-            path=error.path,
-            status_code=error.status_code,
-            detail=error.detail,
-        )
+            pass
+        return error
 
     async def _save(self) -> None:
         if self.saved or self.turn is None:

@@ -22,7 +22,7 @@ from .._responses import (
 from .._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from .._settings import Settings
 from ..errors import status_error
-from ..quirks import COMPLETIONS_PATHS, needs_local_chat_id, with_local_chat_id
+from ..quirks import applies_to, needs_local_chat_id, with_local_chat_id
 
 
 class HTTP:
@@ -83,7 +83,7 @@ class HTTP:
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         params = {k: v for k, v in (params or {}).items() if v is not None}
-        if self.local_chat_id and isinstance(json_body, dict) and path in COMPLETIONS_PATHS:
+        if self.local_chat_id and applies_to(path, json_body):
             json_body = with_local_chat_id(json_body)
 
         def build() -> httpx.Request:

@@ -18,7 +18,6 @@ from ..turns import Turn, model_messages
 from ..types import ChatResult, StreamDelta
 from .completion_stream import CompletionStream
 from .resources.completions import completion_body
-from .resources.models import suggest
 
 if TYPE_CHECKING:
     from .chat import Chat
@@ -150,16 +149,12 @@ class ChatStream:
         if "model not found" not in str(error.detail).lower():
             return error
         try:
-            ids = [m.id for m in self._chat._client.models.list()]
+            self._chat._client.models.get(model)
+        except NotFoundError as missing:  # names the closest models
+            return missing
         except OpenWebUIError:
-            return error
-        return NotFoundError(
-            f"no model {model!r} on this server{suggest(model, ids)}",
-            method=error.method,
-            path=error.path,
-            status_code=error.status_code,
-            detail=error.detail,
-        )
+            pass
+        return error
 
     def _save(self) -> None:
         if self.saved or self.turn is None:
