@@ -26,16 +26,42 @@ _LAZY = {
     "OpenWebUIError": "owui_notebook.client",
     "validate_history": "owui_notebook.client",
     "repair_history": "owui_notebook.client",
+    "compare": "owui_notebook.widgets",
+    "chat_panel": "owui_notebook.widgets",
+    "dashboard": "owui_notebook.widgets",
+    "ComparePanel": "owui_notebook.widgets",
+    "ChatPanel": "owui_notebook.widgets",
+    "StatsDashboard": "owui_notebook.widgets",
 }
 
 __all__ = [
     "AsyncOpenWebUI",
+    "ChatPanel",
+    "ComparePanel",
     "OpenWebUI",
     "OpenWebUIError",
+    "StatsDashboard",
     "__version__",
+    "chat_panel",
+    "compare",
+    "dashboard",
+    "load_ipython_extension",
     "repair_history",
     "validate_history",
 ]
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext owui_notebook``: register the ``%owui`` / ``%%owui`` magics."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .magics import unload_ipython_extension as unload
+
+    unload(ipython)
 
 
 def __getattr__(name: str) -> Any:

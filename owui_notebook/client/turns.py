@@ -66,6 +66,7 @@ class Turn:
     parent_id: str | None
     user_id: str = field(default_factory=new_id)
     answer_ids: list[str] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
     sent_at: int = field(default_factory=lambda: int(time.time()))
 
     def __post_init__(self) -> None:
@@ -73,7 +74,7 @@ class Turn:
             self.answer_ids = [new_id() for _ in self.models]
 
     def user_message(self) -> dict[str, Any]:
-        return {
+        message = {
             "id": self.user_id,
             "parentId": self.parent_id,
             "childrenIds": list(self.answer_ids),
@@ -82,6 +83,9 @@ class Turn:
             "timestamp": self.sent_at,
             "models": list(self.models),
         }
+        if self.files:  # shown as attachments above the prompt in the web UI
+            message["files"] = list(self.files)
+        return message
 
     def assistant_message(self, result: ChatResult, model_name: str) -> dict[str, Any]:
         t = result.timings

@@ -66,6 +66,8 @@ class ModelBehavior:
       when the next token would be due but at least ``DROP_GRACE`` (0.1 s) later, close the
       connection without the final chunk, ``[DONE]`` or the chunked-encoding terminator.
     - ``name``: display name listed by ``/v1/models`` (Open WebUI shows it); default: the id.
+    - ``reply``: answer every (non-task) request with exactly this text, newlines and all,
+      instead of the answer rule (for tests of code, JSON or hostile Markdown in answers).
     """
 
     ttft: float = 0.0
@@ -75,6 +77,7 @@ class ModelBehavior:
     fail_message: str = "deterministic provider failure"
     drop_after: int | None = None
     name: str | None = None
+    reply: str | None = None
 
 
 DEFAULT_MODELS: dict[str, ModelBehavior] = {
@@ -190,6 +193,8 @@ def answer_tokens(
     if kind is not None:
         users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
         return _TOKEN.findall(_task_answer(kind, _text(users[-1].get("content"))))
+    if behavior is not None and behavior.reply is not None:
+        return _TOKEN.findall(behavior.reply)
     tokens = _TOKEN.findall(_plain_answer(model_id, messages))
     count = behavior.answer_tokens if behavior is not None else None
     if count is None:

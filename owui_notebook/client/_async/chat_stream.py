@@ -42,6 +42,7 @@ class AsyncChatStream:
         multi: bool,
         system: str | None,
         params: dict[str, Any],
+        sequential: bool = False,
     ) -> None:
         self._chat = chat
         self._prompt = prompt
@@ -49,6 +50,7 @@ class AsyncChatStream:
         self._multi = multi
         self._system = system
         self._params = params
+        self._sequential = sequential
         self.turn: Turn | None = None
         self.streams: list[AsyncCompletionStream] = []
         self.errors: list[BaseException | None] = [None] * len(models)
@@ -65,7 +67,10 @@ class AsyncChatStream:
         if not all(self._models):
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
         self.turn = Turn(
-            prompt=self._prompt, models=self._models, parent_id=chat.history.get("currentId")
+            prompt=self._prompt,
+            models=self._models,
+            parent_id=chat.history.get("currentId"),
+            files=list(self._params.get("files") or []),
         )
         messages = model_messages(chat.history, self._system, self._prompt)
         http = chat._client._http
@@ -122,7 +127,8 @@ class AsyncChatStream:
             for stream in self.streams:
                 stream.abort()
         try:
-            async for index, item in AsyncBackend.merge(self.streams):
+            merged = one_after_another if self._sequential else AsyncBackend.merge
+            async for index, item in merged(self.streams):
                 if isinstance(item, BaseException):
                     self.errors[index] = await self._explain(item, models[index])
                     continue
@@ -180,6 +186,18 @@ class AsyncChatStream:
         chat_id = await self._chat._commit(self.turn, results)
         for result in results:
             result.chat_id = chat_id
+
+
+async def one_after_another(
+    sources: list[AsyncCompletionStream],
+) -> AsyncIterator[tuple[int, Any]]:
+    """`AsyncBackend.merge`'s contract, but each source runs only after the previous ended."""
+    for index, source in enumerate(sources):
+        try:
+            async for item in source:
+                yield index, item
+        except Exception as exc:
+            yield index, exc
 
 
 def _error_text(error: BaseException | None) -> str | None:

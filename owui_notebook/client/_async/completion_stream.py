@@ -75,6 +75,8 @@ class AsyncCompletionStream:
         return self.content
 
     async def _iterate(self) -> AsyncIterator[str]:
+        if self.aborted:  # stopped before its turn came (a one-after-another comparison)
+            return
         self.started = True
         self.timings.started_at = time.time()
         start = time.perf_counter()

@@ -118,29 +118,45 @@ class Chat:
         # A chat reopened by id takes its model from the saved chat when it loads.
         return self._open(prompt, [use or ""], multi=False, params=params)
 
-    def send_many(self, prompt: str, models: list[str], **params: Any) -> list[ChatResult]:
+    def send_many(
+        self, prompt: str, models: list[str], *, sequential: bool = False, **params: Any
+    ) -> list[ChatResult]:
         """Ask several models the same prompt at once; one result per model, in order."""
-        with self.stream_many(prompt, models, **params) as stream:
+        with self.stream_many(prompt, models, sequential=sequential, **params) as stream:
             for _ in stream:
                 pass
         return stream.results
 
-    def stream_many(self, prompt: str, models: list[str], **params: Any) -> ChatStream:
-        """Ask several models at once; iterate for `StreamDelta` items (model, index, text)."""
+    def stream_many(
+        self, prompt: str, models: list[str], *, sequential: bool = False, **params: Any
+    ) -> ChatStream:
+        """Ask several models at once; iterate for `StreamDelta` items (model, index, text).
+
+        `sequential` asks them one after another instead, for servers whose models share
+        one GPU (concurrent requests there inflate each model's time to first token).
+        """
         if not models:
             raise ConfigurationError("stream_many needs at least one model")
         if len(set(models)) != len(models):
             raise ConfigurationError("each model may appear only once in a comparison")
-        return self._open(prompt, list(models), multi=True, params=params)
+        return self._open(prompt, list(models), multi=True, params=params, sequential=sequential)
 
     def _open(
-        self, prompt: str, models: list[str], *, multi: bool, params: dict[str, Any]
+        self,
+        prompt: str,
+        models: list[str],
+        *,
+        multi: bool,
+        params: dict[str, Any],
+        sequential: bool = False,
     ) -> ChatStream:
         if not isinstance(prompt, str) or not prompt.strip():
             raise ConfigurationError("the prompt is empty: write something to send")
         system = params.pop("system", None) or self.system
         merged = {**self.params, **params}
-        return ChatStream(self, prompt, models, multi=multi, system=system, params=merged)
+        return ChatStream(
+            self, prompt, models, multi=multi, system=system, params=merged, sequential=sequential
+        )
 
     # -- saving -------------------------------------------------------------------------
 

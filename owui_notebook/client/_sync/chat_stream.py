@@ -44,6 +44,7 @@ class ChatStream:
         multi: bool,
         system: str | None,
         params: dict[str, Any],
+        sequential: bool = False,
     ) -> None:
         self._chat = chat
         self._prompt = prompt
@@ -51,6 +52,7 @@ class ChatStream:
         self._multi = multi
         self._system = system
         self._params = params
+        self._sequential = sequential
         self.turn: Turn | None = None
         self.streams: list[CompletionStream] = []
         self.errors: list[BaseException | None] = [None] * len(models)
@@ -67,7 +69,10 @@ class ChatStream:
         if not all(self._models):
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
         self.turn = Turn(
-            prompt=self._prompt, models=self._models, parent_id=chat.history.get("currentId")
+            prompt=self._prompt,
+            models=self._models,
+            parent_id=chat.history.get("currentId"),
+            files=list(self._params.get("files") or []),
         )
         messages = model_messages(chat.history, self._system, self._prompt)
         http = chat._client._http
@@ -124,7 +129,8 @@ class ChatStream:
             for stream in self.streams:
                 stream.abort()
         try:
-            for index, item in Backend.merge(self.streams):
+            merged = one_after_another if self._sequential else Backend.merge
+            for index, item in merged(self.streams):
                 if isinstance(item, BaseException):
                     self.errors[index] = self._explain(item, models[index])
                     continue
@@ -182,6 +188,18 @@ class ChatStream:
         chat_id = self._chat._commit(self.turn, results)
         for result in results:
             result.chat_id = chat_id
+
+
+def one_after_another(
+    sources: list[CompletionStream],
+) -> Iterator[tuple[int, Any]]:
+    """`Backend.merge`'s contract, but each source runs only after the previous ended."""
+    for index, source in enumerate(sources):
+        try:
+            for item in source:
+                yield index, item
+        except Exception as exc:
+            yield index, exc
 
 
 def _error_text(error: BaseException | None) -> str | None:

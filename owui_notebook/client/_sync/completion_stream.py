@@ -77,6 +77,8 @@ class CompletionStream:
         return self.content
 
     def _iterate(self) -> Iterator[str]:
+        if self.aborted:  # stopped before its turn came (a one-after-another comparison)
+            return
         self.started = True
         self.timings.started_at = time.time()
         start = time.perf_counter()

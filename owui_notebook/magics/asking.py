@@ -1,0 +1,195 @@
+"""``%%owui chat`` and ``%%owui compare``: send the cell, stream the answers, keep the chat."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+
+from ..render import AnswerDisplay, ComparisonDisplay, answer_code, answer_json
+
+if TYPE_CHECKING:
+    from ..client import Chat, ChatResult
+    from .session import Session
+
+
+def request_params(args: argparse.Namespace) -> dict[str, Any]:
+    """The per-request options the cell gave (None means: the server's default)."""
+    params = {"temperature": args.temperature, "max_tokens": args.max_tokens}
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def conversation(session: Session, args: argparse.Namespace) -> tuple[Chat, str]:
+    """The chat this cell continues, or a new one, and the model to ask.
+
+    A cell continues the current chat unless ``--new`` or ``%owui new``; ``--chat``
+    reopens a saved one. The model is ``-m``, else the chat's last model, else the
+    session's (``%owui use``, or the server's default at connect).
+    """
+    client = session.require_client()
+    chat: Chat | None = None
+    if args.chat:
+        chat = session.find_chat(args.chat)
+    elif session.chat is not None and not session.start_new and not args.new:
+        chat = session.chat
+    model = args.model or (chat.model if chat else None) or session.model
+    if not model:
+        raise UsageError("no model chosen: pass -m MODEL or run %owui use MODEL")
+    model = session.check_model(model)
+    if chat is None:
+        folder_id = client.folders.ensure(args.folder).id if args.folder else None
+        chat = client.chat(
+            model, system=args.system, folder_id=folder_id, tags=args.tag, auto_title=True
+        )
+    return chat, model
+
+
+def file_away(session: Session, chat: Chat, args: argparse.Namespace) -> None:
+    """Apply --folder and --tag to a chat that already existed before this cell."""
+    client = session.require_client()
+    if not chat.id:
+        return
+    if args.folder and (chat.folder_id is None or _folder_name(session, chat) != args.folder):
+        folder = client.folders.ensure(args.folder)
+        client.chats.move_to_folder(chat.id, folder.id)
+        chat.folder_id = folder.id
+    for tag in args.tag:
+        if tag not in chat.tags:
+            client.chats.add_tag(chat.id, tag)
+            chat.tags.append(tag)
+
+
+def _folder_name(session: Session, chat: Chat) -> str | None:
+    try:
+        return session.require_client().folders.get(chat.folder_id or "").name
+    except Exception:
+        return None
+
+
+def attachments(session: Session, paths: list[str]) -> list[dict[str, Any]]:
+    """Upload each file and describe it as the web UI does for a chat message."""
+    client = session.require_client()
+    files = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.is_file():
+            raise UsageError(f"--file {raw}: no such file (paths are relative to {Path.cwd()})")
+        record = client.files.upload(path)
+        files.append(
+            {
+                "type": "file",
+                "id": record.id,
+                "name": record.filename or path.name,
+                "size": path.stat().st_size,
+                "status": "uploaded",
+                "url": f"{client.base_url}/api/v1/files/{record.id}",
+                "file": record.model_dump(mode="json"),
+            }
+        )
+    return files
+
+
+def run_chat(session: Session, args: argparse.Namespace, prompt: str, shell: Any) -> ChatResult:
+    """Ask, stream into the output, save; then act on --format and -o."""
+    chat, model = conversation(session, args)
+    existed = chat.id is not None
+    params = request_params(args)
+    if args.system and existed:
+        params["system"] = args.system
+    if args.file:
+        params["files"] = attachments(session, args.file)
+    view = AnswerDisplay(args.format)
+    # The chat becomes current before sending: an interrupt still leaves it continuable.
+    session.chat, session.start_new = chat, False
+    stream = chat.stream(prompt, model=model, **params)
+    if args.no_stream:
+        try:
+            for _ in stream:
+                pass
+        finally:
+            _finish(session, view, stream, chat, shell)
+    else:
+        view.start()
+        try:
+            for delta in stream:
+                view.feed(delta)
+        finally:
+            _finish(session, view, stream, chat, shell)
+    chat.model = model
+    result = stream.result
+    if existed:
+        file_away(session, chat, args)
+    publish(session, shell, result, args)
+    return result
+
+
+def _finish(session: Session, view: AnswerDisplay, stream: Any, chat: Chat, shell: Any) -> None:
+    """The final render, however the stream ended (the engine has saved the turn by now).
+
+    After Ctrl-C too: the partial answer shows as stopped and ``_owui`` holds it.
+    """
+    result = stream.results[0] if stream.results else None
+    if result is not None:
+        session.last = shell.user_ns["_owui"] = result
+    if result is not None and (result.content or result.error or result.stopped):
+        view.finish(result, url=chat.url)
+    elif view.text:
+        view.finish(None, url=chat.url)
+
+
+def publish(session: Session, shell: Any, result: ChatResult, args: argparse.Namespace) -> None:
+    """``_owui``, ``-o VAR`` and ``--format code``/``json``."""
+    ns = shell.user_ns
+    value: Any = result.content
+    if args.format == "json":
+        try:
+            value = answer_json(result.content)
+        except ValueError:
+            if args.output:
+                ns[args.output] = result.content
+            raise UsageError(
+                "the answer is not valid JSON (it is saved, and shown above); "
+                "ask again, e.g. 'Answer with JSON only'"
+            ) from None
+    if args.output:
+        ns[args.output] = value
+    if args.format == "code" and result.content.strip():
+        shell.set_next_input(answer_code(result.content), replace=False)
+
+
+def run_compare(session: Session, args: argparse.Namespace, prompt: str, shell: Any) -> Any:
+    """Ask several models in one new multi-model chat; returns the metrics DataFrame."""
+    from ..render import metrics_frame
+
+    client = session.require_client()
+    models = list(dict.fromkeys(args.models))
+    if len(models) < 2:
+        raise UsageError("compare needs at least two models: -m alpha,beta")
+    for model in models:
+        session.check_model(model)
+    folder_id = client.folders.ensure(args.folder).id if args.folder else None
+    chat = client.chat(
+        models[0], system=args.system, folder_id=folder_id, tags=args.tag, auto_title=True
+    )
+    view = ComparisonDisplay(models)
+    view.start()
+    stream = chat.stream_many(prompt, models, sequential=args.sequential, **request_params(args))
+    try:
+        for delta in stream:
+            view.feed(delta.index, delta.text)
+    finally:
+        for i, error in enumerate(stream.errors):
+            if error is not None:
+                view.errors[i] = str(error)
+        if stream.results:
+            session.chat, session.start_new = chat, False
+        view.finish(list(stream.results) or None, url=chat.url)
+    results = stream.results
+    session.last = results[0]
+    shell.user_ns["_owui"] = results
+    if args.output:
+        shell.user_ns[args.output] = {r.model: r.content for r in results}
+    frame = metrics_frame(results)
+    return frame.drop(columns=["chat_id", "message_id"]).set_index("model")

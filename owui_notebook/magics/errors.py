@@ -1,0 +1,27 @@
+"""Errors a user can cause become one red line; anything else keeps its traceback."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from IPython.core.error import UsageError
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the client's errors into IPython's `UsageError`: one line, no frames.
+
+    `UsageError` also marks the cell as failed, so "Run all" stops there as it should.
+    `UnexpectedResponseError` (malformed data from the server) is a bug somewhere, so it
+    keeps its traceback.
+    """
+    try:
+        yield
+    except Exception as exc:
+        # Imported here so that %load_ext does not pay for the client (httpx, pydantic).
+        from ..client.errors import OpenWebUIError, UnexpectedResponseError, redact
+
+        if isinstance(exc, OpenWebUIError) and not isinstance(exc, UnexpectedResponseError):
+            raise UsageError(redact(str(exc))) from None
+        raise

@@ -1,0 +1,77 @@
+"""The line subcommands that show things: status, models, chats, history, stats, open."""
+
+from __future__ import annotations
+
+import argparse
+import html
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+
+if TYPE_CHECKING:
+    from .session import Session
+
+
+def status_line(session: Session) -> str:
+    """``Open WebUI 0.12.4 at URL · signed in as Ann (admin) · model alpha (6 models)``."""
+    s = session.status()
+    who = s["user"] or s["email"] or "?"
+    role = f" ({s['role']})" if s["role"] else ""
+    line = (
+        f"Open WebUI {s['version']} at {s['server']} · signed in as {who}{role} · "
+        f"model {s['model'] or '(none)'} ({s['models']} available)"
+    )
+    if s["chat_id"]:
+        line += f"\ncurrent chat: {s['chat_title'] or '(untitled)'} · {s['chat_url']}"
+    return line
+
+
+def _current_chat_id(session: Session) -> str:
+    if session.chat is None or session.chat.id is None:
+        raise UsageError("no current chat yet: run a %%owui chat cell first")
+    return session.chat.id
+
+
+def models(session: Session, args: argparse.Namespace) -> Any:
+    from ..frames import models_frame
+
+    client = session.require_client()
+    frame = models_frame(client, refresh=args.refresh)
+    session.model_ids(refresh=True)
+    return frame
+
+
+def chats(session: Session, args: argparse.Namespace) -> Any:
+    from ..frames import chats_frame
+
+    return chats_frame(session.require_client(), search=args.search, limit=args.limit)
+
+
+def history(session: Session, args: argparse.Namespace) -> Any:
+    from ..frames import chat_messages_frame
+
+    return chat_messages_frame(session.require_client(), _current_chat_id(session))
+
+
+def stats(session: Session, args: argparse.Namespace) -> Any:
+    from ..frames import usage_frame, usage_models_frame
+
+    client = session.require_client()
+    return usage_models_frame(client) if args.long else usage_frame(client)
+
+
+def open_link(session: Session) -> Any:
+    """The current chat's web UI address, as a link (and plain text outside a notebook)."""
+    from IPython.display import HTML
+
+    _current_chat_id(session)
+    url = session.chat.url if session.chat else None
+    title = session.chat.title if session.chat else None
+    href = html.escape(url or "", quote=True)
+    label = html.escape(title or url or "")
+
+    class _Link(HTML):
+        def __repr__(self) -> str:
+            return url or ""
+
+    return _Link(f'<a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a> ↗')

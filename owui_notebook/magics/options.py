@@ -1,0 +1,222 @@
+"""The options of every ``%owui`` subcommand, parsed with IPython's `magic_arguments`.
+
+Each subcommand is a decorated stub whose docstring becomes its help; `full_help` joins them
+into the text that ``%owui?`` and ``%owui help`` show.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.utils.process import arg_split
+
+from ..render.views import FORMATS
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of at least 1")
+    return value
+
+
+def _temperature(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 2:
+        raise argparse.ArgumentTypeError("must be between 0 and 2")
+    return value
+
+
+def _model_list(text: str) -> list[str]:
+    return [m.strip() for m in text.split(",") if m.strip()]
+
+
+def _generation(func: Any) -> Any:
+    """Options shared by chat and compare: how to ask, and where the chat is filed."""
+    for deco in reversed(
+        [
+            argument("--system", metavar="TEXT", help="system prompt for this chat"),
+            argument("--temperature", type=_temperature, metavar="T", help="0 to 2"),
+            argument("--max-tokens", type=_positive_int, metavar="N", help="answer length cap"),
+            argument("--folder", metavar="NAME", help="file the chat in this folder (made if new)"),
+            argument(
+                "--tag", action="append", default=[], metavar="NAME", help="tag the chat (repeat)"
+            ),
+        ]
+    ):
+        func = deco(func)
+    return func
+
+
+@magic_arguments(name="owui connect")
+@argument("url", nargs="?", help="server URL (default: $OWUI_URL)")
+@argument(
+    "--key-env",
+    metavar="VAR",
+    help="environment variable holding the API key (default: OWUI_API_KEY, else a prompt)",
+)
+def connect() -> None:
+    """Connect to an Open WebUI server and show its version, your user and the default model.
+
+    The key (Settings › Account › API keys in the web UI, or a JWT) is read from the
+    environment or typed into a hidden prompt; it is never shown or stored in the notebook.
+    """
+
+
+@magic_arguments(name="owui chat")
+@argument("-m", "--model", help="model id for this cell (default: the chat's, or %%owui use)")
+@argument("--new", action="store_true", help="start a new chat instead of continuing")
+@argument("--chat", metavar="ID_OR_TITLE", help="continue a saved chat (id or exact title)")
+@_generation
+@argument(
+    "--format",
+    choices=FORMATS,
+    default="markdown",
+    help="markdown (default); text; code (put its code in a new cell below); "
+    "json (-o gets the parsed value); html (shown in a locked-down frame)",
+)
+@argument("-o", "--output", metavar="VAR", help="store the answer text in this variable")
+@argument("--no-stream", action="store_true", help="show the answer only when it is complete")
+@argument("--file", action="append", default=[], metavar="PATH", help="attach a file (repeat)")
+def chat() -> None:
+    """Ask a model: the cell below the magic line is the prompt. (cell magic)
+
+    The answer streams into the output and the chat is saved on the server, threaded as the
+    web UI shows it; the next ``%%owui chat`` cell continues it. ``{name}`` in the cell is
+    replaced by the notebook variable ``name`` (``{{`` and ``}}`` for literal braces).
+    ``_owui`` holds the last result (ids, usage, timings).
+    """
+
+
+@magic_arguments(name="owui compare")
+@argument(
+    "-m",
+    "--models",
+    type=_model_list,
+    action="extend",
+    required=True,
+    metavar="M1,M2,...",
+    help="the models to ask (comma-separated, or repeat -m)",
+)
+@_generation
+@argument(
+    "--sequential",
+    action="store_true",
+    help="ask the models one after another (for models that share one GPU)",
+)
+@argument("-o", "--output", metavar="VAR", help="store {model: answer} in this variable")
+def compare() -> None:
+    """Ask several models the same prompt, side by side. (cell magic)
+
+    The answers stream at once, one column per model, and are saved as one multi-model chat
+    (the web UI shows them side by side). The cell's value is a DataFrame of time to first
+    token, total time, tokens and tokens per second.
+    """
+
+
+@magic_arguments(name="owui models")
+@argument("--refresh", action="store_true", help="ask the server again instead of the cache")
+def models() -> None:
+    """The models you can use, as a DataFrame."""
+
+
+@magic_arguments(name="owui chats")
+@argument("--search", metavar="TEXT", help="only chats matching this text")
+@argument("--limit", type=_positive_int, metavar="N", help="at most N chats, newest first")
+def chats() -> None:
+    """Your saved chats, newest first, as a DataFrame."""
+
+
+@magic_arguments(name="owui use")
+@argument("model", help="model id")
+def use() -> None:
+    """Set the model for new chats (and for the next turn of the current chat)."""
+
+
+@magic_arguments(name="owui new")
+def new() -> None:
+    """Make the next ``%%owui chat`` cell start a new chat."""
+
+
+@magic_arguments(name="owui history")
+def history() -> None:
+    """The current chat's messages, in thread order, as a DataFrame."""
+
+
+@magic_arguments(name="owui open")
+def open_() -> None:
+    """A link to the current chat in the web UI."""
+
+
+@magic_arguments(name="owui status")
+def status() -> None:
+    """The server, your user, the default model and the current chat."""
+
+
+@magic_arguments(name="owui stats")
+@argument("--long", action="store_true", help="one row per chat and model instead")
+def stats() -> None:
+    """Usage of your chats (messages, models, tokens, response times) as a DataFrame."""
+
+
+@magic_arguments(name="owui help")
+@argument("topic", nargs="?", help="a subcommand")
+def help_() -> None:
+    """Help on every subcommand, or on one."""
+
+
+SUBCOMMANDS: dict[str, Any] = {
+    "connect": connect,
+    "status": status,
+    "chat": chat,
+    "compare": compare,
+    "models": models,
+    "chats": chats,
+    "use": use,
+    "new": new,
+    "history": history,
+    "open": open_,
+    "stats": stats,
+    "help": help_,
+}
+CELL_SUBCOMMANDS = frozenset({"chat", "compare"})
+
+SUMMARY = """\
+Open WebUI from the notebook.
+
+  %owui connect [URL] [--key-env VAR]   connect (URL/key from $OWUI_URL, $OWUI_API_KEY or a prompt)
+  %%owui chat [-m MODEL] [--new] ...    ask a model; the cell is the prompt; continues the chat
+  %%owui compare -m M1,M2,...           ask several models side by side; returns a DataFrame
+  %owui models | chats | history | stats    DataFrames of models, chats, this chat, usage
+  %owui use MODEL | new | open | status     default model, next chat new, web UI link, status
+  %owui help [SUBCOMMAND]               this help, or one subcommand's options
+"""
+
+
+def parse(sub: str, line: str) -> argparse.Namespace:
+    """Parse a subcommand's option line; a bad option raises a one-line `UsageError`."""
+    func = SUBCOMMANDS.get(sub)
+    if func is None:
+        raise UsageError(f"%owui has no subcommand {sub!r}: try one of {', '.join(SUBCOMMANDS)}")
+    # Non-POSIX splitting keeps backslashes (Windows paths) but also the quotes themselves,
+    # which magic_arguments would pass on as part of the value.
+    return func.parser.parse_args([_unquote(t) for t in arg_split(line, posix=False)])
+
+
+def _unquote(token: str) -> str:
+    if len(token) >= 2 and token[0] == token[-1] and token[0] in "'\"":
+        return token[1:-1]
+    return token
+
+
+def help_text(sub: str | None = None) -> str:
+    """One subcommand's full help, or the summary followed by every subcommand's."""
+    if sub:
+        func = SUBCOMMANDS.get(sub)
+        if func is None:
+            raise UsageError(f"no %owui subcommand {sub!r}: try one of {', '.join(SUBCOMMANDS)}")
+        return func.__doc__ or ""
+    return SUMMARY + "\n" + "\n".join(f.__doc__ or "" for f in SUBCOMMANDS.values())

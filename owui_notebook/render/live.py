@@ -1,0 +1,150 @@
+"""Answers that update in place while they stream, throttled, in any IPython front end.
+
+In Jupyter (JupyterLab, Notebook, VS Code, Colab) an answer is one output updated through
+its display id, at most ~12 times a second; the final update is the whole answer rendered
+once more, so the cell's saved output is exactly the answer. In a terminal IPython (where an
+update would print the whole answer again) the text is written out as it comes instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from .throttle import Throttle
+from .views import answer_html, columns_html
+
+if TYPE_CHECKING:
+    from ..client.types import ChatResult
+
+
+def rich_frontend() -> bool:
+    """Whether outputs are rendered by a notebook front end (not printed by a terminal)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ != "TerminalInteractiveShell"
+
+
+class LiveOutput:
+    """One display output replaced in place; `update` sends only when the throttle allows."""
+
+    def __init__(self, throttle: Throttle | None = None) -> None:
+        self.throttle = throttle or Throttle()
+        self._handle: Any = None
+
+    def update(self, render: Callable[[], tuple[str, str]], *, force: bool = False) -> bool:
+        """Send ``render()`` (html, plain) if a render is due or `force`; True if sent."""
+        if not force and not self.throttle.due():
+            return False
+        markup, plain = render()
+        bundle = {"text/html": markup, "text/plain": plain}
+        if self._handle is None:
+            from IPython.display import display
+
+            self._handle = display(bundle, raw=True, display_id=True)
+        else:
+            self._handle.update(bundle, raw=True)
+        self.throttle.sent(len(markup) + len(plain))
+        return True
+
+
+class AnswerDisplay:
+    """One model's answer streaming into the cell's output."""
+
+    def __init__(self, fmt: str = "markdown", *, rich: bool | None = None) -> None:
+        self.fmt = fmt
+        self.rich = rich_frontend() if rich is None else rich
+        self.text = ""
+        self.output = LiveOutput()
+        self._terminal_pos = 0
+
+    def start(self) -> None:
+        """Show the answer's place at once, so the cell visibly waits for the first token."""
+        if self.rich:
+            self.output.update(self._render, force=True)
+
+    def feed(self, delta: str) -> None:
+        self.text += delta
+        if self.rich:
+            self.output.update(self._render)
+        else:
+            sys.stdout.write(delta)
+            sys.stdout.flush()
+
+    def finish(self, result: ChatResult | None = None, *, url: str | None = None) -> None:
+        """The final render: the whole answer (as saved), its figures and the chat link."""
+        if result is not None:
+            self.text = result.content
+        if self.rich:
+            self.output.update(
+                lambda: (
+                    answer_html(self.text, fmt=self.fmt, result=result, url=url),
+                    self.text,
+                ),
+                force=True,
+            )
+        else:
+            sys.stdout.write("\n")
+            sys.stdout.flush()
+
+    def _render(self) -> tuple[str, str]:
+        return answer_html(self.text, fmt=self.fmt, final=False), self.text
+
+
+class ComparisonDisplay:
+    """Several models' answers streaming side by side, one column each, in one output."""
+
+    def __init__(self, models: list[str], *, rich: bool | None = None) -> None:
+        self.models = list(models)
+        self.rich = rich_frontend() if rich is None else rich
+        self.texts = [""] * len(models)
+        self.errors: list[str | None] = [None] * len(models)
+        self.output = LiveOutput()
+
+    def start(self) -> None:
+        if self.rich:
+            self.output.update(self._render, force=True)
+        else:
+            print(f"asking {', '.join(self.models)} …", flush=True)
+
+    def feed(self, index: int, delta: str) -> None:
+        self.texts[index] += delta
+        if self.rich:
+            self.output.update(self._render)
+
+    def finish(
+        self, results: list[ChatResult | None] | None = None, *, url: str | None = None
+    ) -> None:
+        results = results or [None] * len(self.models)
+        for i, result in enumerate(results):
+            if result is not None:
+                self.texts[i] = result.content
+        if self.rich:
+
+            def render() -> tuple[str, str]:
+                markup = columns_html(
+                    self.models,
+                    self.texts,
+                    results=results,
+                    errors=self.errors,
+                    final=True,
+                    url=url,
+                )
+                return markup, self._plain()
+
+            self.output.update(render, force=True)
+        else:
+            print(self._plain(), flush=True)
+
+    def _render(self) -> tuple[str, str]:
+        return columns_html(self.models, self.texts, errors=self.errors), self._plain()
+
+    def _plain(self) -> str:
+        parts = []
+        for model, text, error in zip(self.models, self.texts, self.errors, strict=True):
+            parts.append(f"── {model} ──\n{text}" + (f"\n[error] {error}" if error else ""))
+        return "\n\n".join(parts)

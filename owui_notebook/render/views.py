@@ -1,0 +1,116 @@
+"""HTML for answers: one answer with its footer, or several side by side.
+
+Everything that came from a model goes through `safe_html` (or `escape_pre` /
+`sandboxed_iframe` for the text and html formats); everything else is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from .markdown import escape_pre, safe_html, sandboxed_iframe
+from .metrics import status_of, summary_line
+
+if TYPE_CHECKING:
+    from ..client.types import ChatResult
+
+FORMATS = ("markdown", "text", "code", "json", "html")
+
+_MUTED = "color:#777;font-size:0.85em;margin-top:4px"
+_ERROR = "color:#c62828"
+
+
+def body_html(text: str, fmt: str = "markdown", *, final: bool = True) -> str:
+    """An answer's text in the chosen format (markdown while streaming, whatever the format)."""
+    if not final or fmt in ("markdown", "code", "json"):
+        return safe_html(text)
+    if fmt == "text":
+        return escape_pre(text)
+    if fmt == "html":
+        return sandboxed_iframe(text)
+    raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def footer_html(
+    result: ChatResult | None,
+    *,
+    url: str | None = None,
+    model: bool = False,
+    chars: bool = False,
+) -> str:
+    """A muted line of figures, the answer's state and a link to the chat in the web UI.
+
+    `chars` adds the answer's length to the figures (see `summary_line`).
+    """
+    parts = []
+    if result is not None:
+        if model:
+            parts.append(html.escape(result.model))
+        figures = summary_line(result, chars=chars)
+        if figures:
+            parts.append(figures)
+        status = status_of(result)
+        if status == "stopped":
+            parts.append("⏹ stopped, partial answer saved")
+        elif status == "error":
+            parts.append(f'<span style="{_ERROR}">{html.escape(result.error or "")}</span>')
+    if url:
+        href = html.escape(url, quote=True)
+        parts.append(f'<a href="{href}" target="_blank" rel="noopener noreferrer">open chat</a>')
+    if not parts:
+        return ""
+    return f'<div style="{_MUTED}">{" · ".join(parts)}</div>'
+
+
+def answer_html(
+    text: str,
+    *,
+    fmt: str = "markdown",
+    final: bool = True,
+    result: ChatResult | None = None,
+    url: str | None = None,
+    chars: bool = False,
+) -> str:
+    """One answer: its body (with a cursor while streaming) and, when done, its footer."""
+    cursor = "" if final else f'<span style="{_MUTED}">▌</span>'
+    footer = footer_html(result, url=url, chars=chars) if final else ""
+    return f'<div class="owui-answer">{body_html(text, fmt, final=final)}{cursor}{footer}</div>'
+
+
+def columns_html(
+    models: list[str],
+    texts: list[str],
+    *,
+    results: list[ChatResult | None] | None = None,
+    errors: list[str | None] | None = None,
+    final: bool = False,
+    url: str | None = None,
+) -> str:
+    """Answers side by side, one column per model, each with its own header and footer."""
+    cols = []
+    for i, model in enumerate(models):
+        result = results[i] if results else None
+        error = errors[i] if errors else None
+        body = safe_html(texts[i]) if texts[i] else ""
+        if error and not (result and result.error):
+            body += f'<div style="{_ERROR}">{html.escape(error)}</div>'
+        if not final and not (result or error):
+            body += f'<span style="{_MUTED}">▌</span>'
+        foot = footer_html(result) if result is not None else ""
+        cols.append(
+            '<div style="flex:1 1 0;min-width:0;overflow-x:auto;border:1px solid #e0e0e0;'
+            'border-radius:6px;padding:6px 10px">'
+            f'<div style="font-weight:600;border-bottom:1px solid #eee;margin-bottom:4px">'
+            f"{html.escape(model)}</div>{body}{foot}</div>"
+        )
+    link = footer_html(None, url=url) if final else ""
+    return (
+        '<div class="owui-compare" style="display:flex;gap:10px;align-items:flex-start">'
+        f"{''.join(cols)}</div>{link}"
+    )
+
+
+def error_html(message: str) -> str:
+    """One red line (``message`` is escaped)."""
+    return f'<div style="{_ERROR}">{html.escape(message)}</div>'
