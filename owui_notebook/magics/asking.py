@@ -104,19 +104,17 @@ def run_chat(session: Session, args: argparse.Namespace, prompt: str, shell: Any
     # The chat becomes current before sending: an interrupt still leaves it continuable.
     session.chat, session.start_new = chat, False
     stream = chat.stream(prompt, model=model, **params)
-    if args.no_stream:
-        try:
-            for _ in stream:
-                pass
-        finally:
-            _finish(session, view, stream, chat, shell)
-    else:
+    if not args.no_stream:
         view.start()
-        try:
+    try:
+        # Leaving the `with` closes the stream, which saves the turn, before the final render,
+        # also when Ctrl-C lands in the display code rather than in the stream.
+        with stream:
             for delta in stream:
-                view.feed(delta)
-        finally:
-            _finish(session, view, stream, chat, shell)
+                if not args.no_stream:
+                    view.feed(delta)
+    finally:
+        _finish(session, view, stream, chat, shell)
     chat.model = model
     result = stream.result
     if existed:
@@ -177,18 +175,19 @@ def run_compare(session: Session, args: argparse.Namespace, prompt: str, shell: 
     view.start()
     stream = chat.stream_many(prompt, models, sequential=args.sequential, **request_params(args))
     try:
-        for delta in stream:
-            view.feed(delta.index, delta.text)
+        with stream:
+            for delta in stream:
+                view.feed(delta.index, delta.text)
     finally:
         for i, error in enumerate(stream.errors):
             if error is not None:
                 view.errors[i] = str(error)
         if stream.results:
             session.chat, session.start_new = chat, False
+            session.last = stream.results[0]
+            shell.user_ns["_owui"] = stream.results
         view.finish(list(stream.results) or None, url=chat.url)
     results = stream.results
-    session.last = results[0]
-    shell.user_ns["_owui"] = results
     if args.output:
         shell.user_ns[args.output] = {r.model: r.content for r in results}
     frame = metrics_frame(results)

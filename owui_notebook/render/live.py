@@ -68,9 +68,11 @@ class AnswerDisplay:
             self.output.update(self._render, force=True)
 
     def feed(self, delta: str) -> None:
+        first = not self.text
         self.text += delta
         if self.rich:
-            self.output.update(self._render)
+            # The first words go out at once: time to first token is what people feel.
+            self.output.update(self._render, force=first)
         else:
             sys.stdout.write(delta)
             sys.stdout.flush()
@@ -112,9 +114,10 @@ class ComparisonDisplay:
             print(f"asking {', '.join(self.models)} …", flush=True)
 
     def feed(self, index: int, delta: str) -> None:
+        first = not self.texts[index]
         self.texts[index] += delta
         if self.rich:
-            self.output.update(self._render)
+            self.output.update(self._render, force=first)
 
     def finish(
         self, results: list[ChatResult | None] | None = None, *, url: str | None = None

@@ -286,3 +286,44 @@ def test_file_attachment_reaches_the_model_and_the_saved_chat(
     record = saved(client, connected.ns["_owui"].chat_id)
     user = next(m for m in record.messages.values() if m["role"] == "user")
     assert [f["name"] for f in user["files"]] == ["notes.txt"]
+
+
+def test_chat_and_compare_on_every_server_version(shell, owui_sandbox_any, monkeypatch, tmp_path):
+    from owui_notebook.client import OpenWebUI
+    from owui_notebook.testing.provider import task_kind
+
+    monkeypatch.setenv("OWUI_API_KEY", owui_sandbox_any.api_key)
+    assert shell.run(f"%owui connect {owui_sandbox_any.url}").error is None
+    first = shell.run("%%owui chat --new -m alpha\nhello there")
+    second = shell.run("%%owui chat\nand again")
+    assert second.final_plain == "alpha says: turn 2. You said: and again."
+    chat_id = shell.ns["_owui"].chat_id
+    compared = shell.run("%%owui compare -m beta,gamma\nboth")
+    assert first.error is None and compared.error is None, compared.stderr
+    assert list(compared.value.index) == ["beta", "gamma"]
+    with OpenWebUI(owui_sandbox_any.url, owui_sandbox_any.api_key) as client:
+        for cid in (chat_id, shell.ns["_owui"][0].chat_id):
+            assert validate_history(client.chats.get(cid).chat) == []
+    notes = tmp_path / "notes.md"
+    notes.write_text("Remember the number 42-teal.")
+    provider = owui_sandbox_any.provider
+    attached = shell.run(f"%%owui chat --new -m alpha --file {notes}\nWhich number?")
+    assert attached.error is None, attached.stderr
+    sent = [r for r in provider.requests if task_kind(r["messages"]) is None][-1]
+    assert "42-teal" in str(sent["messages"])
+
+
+def test_sequential_compare_asks_one_model_after_another(connected, provider):
+    provider.configure("alpha", ttft=0.3)
+    provider.configure("beta", ttft=0.3)
+    run = connected.run("%%owui compare -m alpha,beta --sequential\nin turn")
+    assert run.error is None, run.stderr
+    alpha, beta = connected.ns["_owui"]
+    # beta's request went out only when alpha's answer had ended.
+    assert beta.timings.started_at >= alpha.timings.started_at + alpha.timings.total - 0.01
+
+
+def test_huge_cell_is_refused_before_sending(connected):
+    connected.ns["blob"] = "x" * 1_100_000
+    run = connected.run("%%owui chat --new -m alpha\n{blob}")
+    assert "characters long" in run.stderr and "--file" in run.stderr

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ...errors import ConfigurationError
+from ...errors import BadRequestError, ConfigurationError
 from ...types import FileRecord
 from .._resource import AsyncResource
 
@@ -22,8 +22,14 @@ class AsyncFiles(AsyncResource):
         filename: str | None = None,
         content_type: str | None = None,
         process: bool = True,
+        wait: bool = True,
     ) -> FileRecord:
-        """Upload a path or bytes; the server extracts its text for retrieval when `process`."""
+        """Upload a path or bytes; the server extracts its text for retrieval when `process`.
+
+        With `wait` the call returns once the text is extracted, so the file can be used in
+        a chat at once (0.9+ would otherwise extract it in the background, and a chat sent
+        meanwhile gets an empty document). A failed extraction raises `BadRequestError`.
+        """
         if isinstance(file, bytes):
             if not filename:
                 raise ConfigurationError("uploading bytes needs filename=")
@@ -39,9 +45,22 @@ class AsyncFiles(AsyncResource):
             "POST",
             f"{_BASE}/",
             files={"file": (filename, data, ctype)},
-            params={"process": "true" if process else "false"},
+            params={
+                "process": "true" if process else "false",
+                "process_in_background": "false" if wait else "true",
+            },
         )
-        return FileRecord.model_validate(body)
+        record = FileRecord.model_validate(body)
+        status = (record.data or {}).get("status")
+        if process and wait and status == "failed":
+            error = (record.data or {}).get("error") or "no reason given"
+            raise BadRequestError(
+                f"the server could not extract the text of {filename!r}: {error}",
+                method="POST",
+                path=f"{_BASE}/",
+                status_code=400,
+            )
+        return record
 
     async def list(self) -> list[FileRecord]:
         body = await self._get(f"{_BASE}/")
