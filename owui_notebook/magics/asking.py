@@ -30,6 +30,8 @@ def conversation(session: Session, args: argparse.Namespace) -> tuple[Chat, str]
     """
     client = session.require_client()
     chat: Chat | None = None
+    if args.chat and args.new:
+        raise UsageError("--new and --chat contradict each other: keep one")
     if args.chat:
         chat = session.find_chat(args.chat)
     elif session.chat is not None and not session.start_new and not args.new:

@@ -60,18 +60,28 @@ def stats(session: Session, args: argparse.Namespace) -> Any:
     return usage_models_frame(client) if args.long else usage_frame(client)
 
 
-def open_link(session: Session) -> Any:
-    """The current chat's web UI address, as a link (and plain text outside a notebook)."""
-    from IPython.display import HTML
+class ChatLink:
+    """A chat's web UI address: a link in a notebook, the bare URL in a terminal."""
 
+    def __init__(self, url: str, title: str | None = None) -> None:
+        self.url = url
+        self.title = title
+
+    @property
+    def data(self) -> str:
+        href = html.escape(self.url, quote=True)
+        label = html.escape(self.title or self.url)
+        return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a> ↗'
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+    def __repr__(self) -> str:
+        return self.url
+
+
+def open_link(session: Session) -> ChatLink:
+    """The current chat's web UI address."""
     _current_chat_id(session)
-    url = session.chat.url if session.chat else None
-    title = session.chat.title if session.chat else None
-    href = html.escape(url or "", quote=True)
-    label = html.escape(title or url or "")
-
-    class _Link(HTML):
-        def __repr__(self) -> str:
-            return url or ""
-
-    return _Link(f'<a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a> ↗')
+    assert session.chat is not None and session.chat.url is not None
+    return ChatLink(session.chat.url, session.chat.title)
