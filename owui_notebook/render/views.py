@@ -52,7 +52,8 @@ def footer_html(
             parts.append(figures)
         status = status_of(result)
         if status == "stopped":
-            parts.append("⏹ stopped, partial answer saved")
+            # With no text, nothing of this answer was saved (the turn may have been dropped).
+            parts.append("⏹ stopped, partial answer saved" if result.content else "⏹ stopped")
         elif status == "error":
             parts.append(f'<span style="{_ERROR}">{html.escape(result.error or "")}</span>')
     if url:
@@ -73,9 +74,23 @@ def answer_html(
     chars: bool = False,
 ) -> str:
     """One answer: its body (with a cursor while streaming) and, when done, its footer."""
-    cursor = "" if final else f'<span style="{_MUTED}">▌</span>'
+    body = body_html(text, fmt, final=final)
+    if not final:
+        body = with_cursor(body)
     footer = footer_html(result, url=url, chars=chars) if final else ""
-    return f'<div class="owui-answer">{body_html(text, fmt, final=final)}{cursor}{footer}</div>'
+    return f'<div class="owui-answer">{body}{footer}</div>'
+
+
+_CURSOR = f'<span style="{_MUTED}">▌</span>'
+
+
+def with_cursor(markup: str) -> str:
+    """`markup` with the typing cursor at the end of its last line of text, not below it."""
+    stripped = markup.rstrip()
+    for closing in ("</p>", "</li>\n</ul>", "</li>\n</ol>", "</code></pre>"):
+        if stripped.endswith(closing):
+            return stripped[: -len(closing)] + _CURSOR + closing
+    return stripped + _CURSOR
 
 
 def columns_html(
@@ -93,10 +108,10 @@ def columns_html(
         result = results[i] if results else None
         error = errors[i] if errors else None
         body = safe_html(texts[i]) if texts[i] else ""
+        if not final and not (result or error):
+            body = with_cursor(body)
         if error and not (result and result.error):
             body += f'<div style="{_ERROR}">{html.escape(error)}</div>'
-        if not final and not (result or error):
-            body += f'<span style="{_MUTED}">▌</span>'
         foot = footer_html(result) if result is not None else ""
         cols.append(
             '<div style="flex:1 1 0;min-width:0;overflow-x:auto;border:1px solid #e0e0e0;'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -48,6 +49,8 @@ class AsyncHTTP:
         self.local_chat_id = False
 
     def set_token(self, token: str | None) -> None:
+        # Settings follow the token, so a copy of this client made from them signs in alike.
+        self.settings = dataclasses.replace(self.settings, api_key=token or None)
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
         else:

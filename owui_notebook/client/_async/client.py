@@ -48,10 +48,10 @@ class AsyncOpenWebUI:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.settings = Settings.resolve(
+        settings = Settings.resolve(
             base_url, api_key, timeout=timeout, max_retries=max_retries, verify=verify
         )
-        self._http = AsyncHTTP(self.settings, http_client=http_client, transport=transport)
+        self._http = AsyncHTTP(settings, http_client=http_client, transport=transport)
         self._server: ServerInfo | None = None
         self._names: dict[str, str] | None = None
         self.auths = AsyncAuths(self)
@@ -69,6 +69,11 @@ class AsyncOpenWebUI:
     def __repr__(self) -> str:
         auth = "key" if self._http.has_token else "no key"
         return f"<{type(self).__name__} {self.base_url} ({auth})>"
+
+    @property
+    def settings(self) -> Settings:
+        """URL, credentials (hidden from the repr) and options; after `signin`, its token."""
+        return self._http.settings
 
     @property
     def base_url(self) -> str:

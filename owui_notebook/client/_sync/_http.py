@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -50,6 +51,8 @@ class HTTP:
         self.local_chat_id = False
 
     def set_token(self, token: str | None) -> None:
+        # Settings follow the token, so a copy of this client made from them signs in alike.
+        self.settings = dataclasses.replace(self.settings, api_key=token or None)
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
         else:

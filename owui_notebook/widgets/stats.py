@@ -1,0 +1,272 @@
+"""StatsDashboard: usage per model over time, response times and ratings, with filters.
+
+    from owui_notebook import dashboard
+    board = dashboard()              # your chats' messages; or dashboard(messages_frame(...))
+    board.tables["usage"]            # the numbers behind each chart
+
+Tables and charts come from the frames layer's analysis helpers (`usage_over_time`,
+`response_times`, `ratings_by_model`); they are redrawn in a worker thread, so the notebook
+stays responsive, whenever a filter changes: date range, models, users, per day or week.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import html
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..frames import export_record, shape_messages
+from ._base import MUTED, Panel
+from ._charts import tables_and_charts
+from ._tasks import error_text
+
+if TYPE_CHECKING:
+    from ..client import AsyncOpenWebUI, ChatRecord, OpenWebUI
+
+#: Columns a frame given to `StatsDashboard` must have (a `messages_frame` has them all).
+REQUIRED_COLUMNS = ("timestamp", "role", "model")
+FREQS = ("day", "week", "month")
+_SOURCE = "client:/api/v1/chats/all"
+
+
+async def load_messages(client: AsyncOpenWebUI) -> pd.DataFrame:
+    """The signed-in user's messages as the frames layer's `messages_frame` has them (read
+    with the async client, so the kernel's loop never waits), plus each chat's ``user_id``."""
+    records = [record async for record in client.chats.all()]
+    # Shaping thousands of chats takes a moment of CPU: off the loop too.
+    return await asyncio.to_thread(_shape, records)
+
+
+def _shape(records: list[ChatRecord]) -> pd.DataFrame:
+    frame = shape_messages([export_record(r) for r in records], source=_SOURCE)
+    owners = {r.id: r.user_id for r in records}
+    frame["user_id"] = frame["chat_id"].map(owners).astype("string")
+    return frame
+
+
+class StatsDashboard(Panel):
+    """Charts of how models are used, how fast they answer and how they are rated.
+
+    `data` is a frame of messages such as ``owui_notebook.frames.messages_frame(client)``
+    gives (``timestamp``, ``role`` and ``model`` are required; a ``user_id`` column enables
+    the user filter). Without it the dashboard loads the signed-in user's chats through
+    `client` (Reload fetches them again). `freq` is ``day``, ``week`` or ``month``.
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame | None = None,
+        *,
+        client: AsyncOpenWebUI | OpenWebUI | None = None,
+        freq: str = "day",
+    ) -> None:
+        if freq not in FREQS:
+            raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
+        super().__init__(client, connect=data is None or client is not None)
+        self.messages: pd.DataFrame | None = None
+        self.tables: dict[str, pd.DataFrame] = {}
+        self._quiet = False
+        self._dirty = False
+        self._redrawing: asyncio.Task[None] | None = None
+
+        self.start_picker = widgets.DatePicker(description="From")
+        self.end_picker = widgets.DatePicker(description="To")
+        self.model_select = widgets.SelectMultiple(
+            description="Models", rows=5, layout=widgets.Layout(width="300px")
+        )
+        self.user_select = widgets.SelectMultiple(
+            description="Users", rows=5, layout=widgets.Layout(width="300px")
+        )
+        self.freq_toggle = widgets.ToggleButtons(
+            options=[("Per day", "day"), ("Per week", "week"), ("Per month", "month")],
+            value=freq,
+            style={"button_width": "90px"},
+        )
+        self.reload_button = widgets.Button(
+            description="Reload", icon="refresh", disabled=self._client is None
+        )
+        self.summary = widgets.HTML()
+        self.charts = widgets.Box(
+            layout=widgets.Layout(display="flex", flex_flow="row wrap", width="100%")
+        )
+        for control in (
+            self.start_picker,
+            self.end_picker,
+            self.model_select,
+            self.user_select,
+            self.freq_toggle,
+        ):
+            control.observe(self._filters_changed, names="value")
+        self.reload_button.on_click(lambda _b: self.reload())
+        filters = widgets.HBox(
+            [
+                widgets.VBox([self.start_picker, self.end_picker, self.freq_toggle]),
+                self.model_select,
+                self.user_select,
+            ]
+        )
+        self.widget = self._frame(
+            filters,
+            widgets.HBox([self.reload_button, self.summary, self.status]),
+            self.charts,
+            name="owui-stats-dashboard",
+        )
+        if data is not None:
+            self.set_data(data)
+        else:
+            self.reload()
+
+    def __repr__(self) -> str:
+        rows = 0 if self.messages is None else len(self.messages)
+        return f"<StatsDashboard messages={rows}>"
+
+    # -- data ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Fetch the messages from the server again (in a task; ``await board.wait()``)."""
+        if self._client is None:
+            self._show_error("this dashboard was given its data; it has no server to reload from")
+            return
+        self._tasks.start(self._load(), name="owui-stats-load")
+
+    async def _load(self) -> None:
+        self._say("loading your chats…")
+        self.reload_button.disabled = True
+        try:
+            messages = await load_messages(self._client)
+        except Exception as exc:
+            self._show_error(f"could not load the chats: {error_text(exc)}")
+            return
+        finally:
+            self.reload_button.disabled = False
+        self.set_data(messages)
+        self._say("")
+
+    def set_data(self, messages: pd.DataFrame) -> None:
+        """Chart `messages` (with at least `REQUIRED_COLUMNS`); the filters start wide open."""
+        missing = [c for c in REQUIRED_COLUMNS if c not in messages.columns]
+        if missing:
+            raise ValueError(
+                f"the data lacks column(s) {missing}: pass a frame like messages_frame() gives"
+            )
+        frame = messages.copy()
+        # Figures a hand-made frame lacks are missing values, typed as a messages_frame's.
+        typed = shape_messages([])
+        for name in typed.columns:
+            if name not in frame.columns:
+                frame[name] = pd.Series(None, index=frame.index, dtype=object).astype(
+                    typed[name].dtype
+                )
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
+        self.messages = frame
+        answers = frame[frame["role"].astype(str) == "assistant"]
+        models = sorted(str(m) for m in answers["model"].dropna().unique())
+        users = (
+            sorted(str(u) for u in frame["user_id"].dropna().unique())
+            if "user_id" in frame.columns
+            else []
+        )
+        self._quiet = True  # one redraw for all these changes, not one each
+        try:
+            self.model_select.options, self.model_select.value = models, ()
+            self.user_select.options, self.user_select.value = users, ()
+            self.user_select.disabled = not users
+            stamps = answers["timestamp"].dropna()
+            self.start_picker.value = stamps.min().date() if len(stamps) else None
+            self.end_picker.value = stamps.max().date() if len(stamps) else None
+        finally:
+            self._quiet = False
+        self.refresh()
+
+    @property
+    def filtered(self) -> pd.DataFrame:
+        """The answers the filters let through (every model / user when none is picked)."""
+        if self.messages is None:
+            return shape_messages([])
+        frame = self.messages
+        frame = frame[(frame["role"].astype(str) == "assistant") & frame["model"].notna()]
+        start, end = self.start_picker.value, self.end_picker.value
+        if start is not None:
+            frame = frame[frame["timestamp"] >= pd.Timestamp(start, tz="UTC")]
+        if end is not None:
+            frame = frame[frame["timestamp"] < pd.Timestamp(end, tz="UTC") + dt.timedelta(days=1)]
+        if self.model_select.value:
+            frame = frame[frame["model"].astype(str).isin(self.model_select.value)]
+        if self.user_select.value:
+            frame = frame[frame["user_id"].astype(str).isin(self.user_select.value)]
+        return frame
+
+    # -- charts -------------------------------------------------------------------------
+
+    def _filters_changed(self, _change: Any) -> None:
+        if not self._quiet:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw tables and charts for the current filters (in a task, coalesced)."""
+        self._dirty = True
+        if self._redrawing is None or self._redrawing.done():
+            self._redrawing = self._tasks.start(self._redraw(), name="owui-stats-redraw")
+
+    async def _redraw(self) -> None:
+        # Filters changed during a redraw get one more redraw, not one per change.
+        while self._dirty:
+            self._dirty = False
+            answers = self.filtered
+            tables, images = await asyncio.to_thread(
+                tables_and_charts, answers, self.freq_toggle.value
+            )
+            self.tables = tables
+            self.summary.value = _summary(answers)
+            if images is None:
+                self._show_tables(tables)
+            else:
+                self._show_images(images)
+
+    def _show_images(self, images: list[bytes]) -> None:
+        current = list(self.charts.children)
+        if len(current) != len(images) or not all(isinstance(w, widgets.Image) for w in current):
+            current = [widgets.Image(format="png") for _ in images]
+            self.charts.children = tuple(current)
+        for widget, png in zip(current, images, strict=True):
+            with widget.hold_sync():
+                widget.value = png
+
+    def _show_tables(self, tables: dict[str, pd.DataFrame]) -> None:
+        parts = [
+            f'<div style="{MUTED}">charts need matplotlib: pip install "owui-notebook[plot]"</div>'
+        ]
+        for name, table in tables.items():
+            parts.append(f"<h4>{html.escape(name)}</h4>{table.to_html()}")
+        self.charts.children = (widgets.HTML("".join(parts)),)
+
+
+def _summary(answers: pd.DataFrame) -> str:
+    if answers.empty:
+        return f'<span style="{MUTED}">no answers in this selection</span>'
+    first, last = answers["timestamp"].min(), answers["timestamp"].max()
+    counts = [
+        _count(len(answers), "answer"),
+        _count(answers["chat_id"].nunique(), "chat"),
+        _count(answers["model"].nunique(), "model"),
+    ]
+    text = " · ".join(counts) + f" · {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    return f'<span style="{MUTED}">{html.escape(text)}</span>'
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def dashboard(
+    data: pd.DataFrame | None = None,
+    *,
+    client: AsyncOpenWebUI | OpenWebUI | None = None,
+    freq: str = "day",
+) -> StatsDashboard:
+    """A `StatsDashboard`; leave it last in the cell to show it."""
+    return StatsDashboard(data, client=client, freq=freq)

@@ -1,0 +1,290 @@
+"""The ComparePanel in a real JupyterLab, in headless Chromium, against the test server.
+
+JupyterLab is started here on loopback with a token; the browser opens a notebook, runs
+the cell that shows the panel, types a prompt, clicks Run and watches the columns fill.
+The prompt carries HTML that would run if model output reached the page unescaped (the
+deterministic models echo it back). Needs Debian's chromium and the playwright package
+(.ci/run installs both); without them the test is skipped locally and fails in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import nbformat
+import pytest
+
+from owui_notebook.testing.server import free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("OWUI_TEST_ARTIFACTS", "build/test-artifacts"))
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAYLOAD = (
+    'Hi **there** <img src=x onerror="window.__owuiXss=1"> '
+    "<script>window.__owuiXss=2</script> [click](javascript:window.__owuiXss=3)"
+)
+MODELS = ["alpha", "beta", "gamma"]
+
+
+def _browser_or_skip():
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        expect = sync_playwright = None
+    if sync_playwright is None or not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI needs chromium and playwright for the browser test (see .ci/run)")
+        pytest.skip("chromium or playwright is not installed")
+    return sync_playwright, expect
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory, owui_sandbox):
+    """JupyterLab on 127.0.0.1 with a token; its kernels reach the test server via env."""
+    tmp_path = tmp_path_factory.mktemp("jupyterlab")
+    port, token = free_port(), secrets.token_hex(16)
+    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # No "get Jupyter news?" toast over the panel, and no update check on a closed network.
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    env = {
+        **os.environ,
+        "OWUI_URL": owui_sandbox.url,
+        "OWUI_API_KEY": owui_sandbox.api_key,
+        # Kernels start "python" from PATH: the interpreter running the tests.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+    }
+    log = (tmp_path / "jupyterlab.log").open("wb")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={notebooks}",
+            f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+            "--LabApp.news_url=",
+            "--LabApp.extension_manager=readonly",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"JupyterLab exited: {(tmp_path / 'jupyterlab.log').read_text()}")
+            try:
+                if httpx.get(f"{base}/api/status", params={"token": token}).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("JupyterLab did not answer within 90 s")
+            time.sleep(0.5)
+        yield base, token, notebooks
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def write_notebook(folder: Path, name: str) -> str:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            f"from owui_notebook import ComparePanel\npanel = ComparePanel({MODELS!r})\npanel"
+        ),
+        nbformat.v4.new_code_cell('panel.results[["model", "status", "completion_tokens"]]'),
+    ]
+    nbformat.write(nb, folder / name)
+    return name
+
+
+def cells(page):
+    # The notebook on show: JupyterLab may restore other notebooks' tabs, hidden.
+    return page.locator(".jp-Notebook:visible .jp-Cell")
+
+
+def run_cell(page, index: int) -> None:
+    cells(page).nth(index).locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+
+
+def wait_for_kernel(base: str, token: str, name: str) -> None:
+    """Until the server has an idle kernel for the notebook (the page started it)."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        sessions = httpx.get(f"{base}/api/sessions", params={"token": token}).json()
+        for session in sessions:
+            if session.get("path") == name and session["kernel"]["execution_state"] == "idle":
+                return
+        time.sleep(0.5)
+    pytest.fail(f"no idle kernel for {name} within 90 s")
+
+
+def show_panel(page, expect, base: str, token: str, name: str):
+    """Run the first cell until the panel shows: a run sent before the page's kernel
+    connection is up is dropped, not queued, by the front end."""
+    wait_for_kernel(base, token, name)
+    panel = page.locator(".owui-compare-panel")
+    for _ in range(3):
+        run_cell(page, 0)
+        try:
+            expect(panel).to_be_visible(timeout=20_000)
+            return panel
+        except AssertionError:
+            continue
+    expect(panel).to_be_visible(timeout=1)
+    return panel
+
+
+# The same panel in JupyterLab 4 and in Notebook 7 (both served by this JupyterLab).
+UIS = {"jupyterlab": "/lab/tree/{name}", "notebook7": "/notebooks/{name}"}
+
+
+@pytest.mark.parametrize("ui", list(UIS))
+def test_compare_panel_streams_in_the_browser_and_runs_no_model_html(
+    ui, jupyterlab, owui_sandbox, provider
+):
+    sync_playwright, expect = _browser_or_skip()
+    for model in MODELS:  # about 3 s of streaming, to watch the columns fill
+        provider.configure(model, tokens_per_second=20, answer_tokens=60)
+    base, token, notebooks = jupyterlab
+    name = write_notebook(notebooks, f"compare-{ui}.ipynb")
+    shot = "compare-panel.png" if ui == "jupyterlab" else f"compare-panel-{ui}.png"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(f"{base}{UIS[ui].format(name=name)}?token={token}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
+            panel = page.locator(".owui-compare-panel")
+            try:
+                panel = show_panel(page, expect, base, token, name)
+                # The server's models are listed, ours preselected.
+                expect(panel.locator("select option")).not_to_have_count(0, timeout=30_000)
+                panel.locator("textarea").first.fill(PAYLOAD)
+                panel.locator("button", has_text="Run").click()
+
+                run = panel.locator(".owui-compare-run")
+                expect(run).to_have_count(1, timeout=30_000)
+                answers = run.locator(".owui-answer")
+                expect(answers).to_have_count(3)
+                # Live: every column shows text and the cursor before any is complete.
+                for k, model in enumerate(MODELS):
+                    expect(answers.nth(k)).to_contain_text(f"{model} says", timeout=30_000)
+                    expect(answers.nth(k)).to_contain_text("▌")
+                page.screenshot(path=str(ARTIFACTS / shot.replace(".png", "-streaming.png")))
+                for k, model in enumerate(MODELS):
+                    expect(answers.nth(k)).to_contain_text(f"{model} says: turn 1", timeout=60_000)
+                    expect(answers.nth(k)).to_contain_text("first token", timeout=60_000)
+                    expect(answers.nth(k)).to_contain_text("tok/s")
+                    expect(answers.nth(k)).to_contain_text("chars")
+                    # The HTML arrives as text, shown, not run; the Markdown is rendered.
+                    expect(answers.nth(k)).to_contain_text(
+                        '<img src=x onerror="window.__owuiXss=1">'
+                    )
+                    expect(answers.nth(k)).to_contain_text("<script>window.__owuiXss=2</script>")
+                    expect(answers.nth(k).locator("strong")).to_have_text("there")
+                expect(run).to_contain_text("open chat in Open WebUI")
+                expect(panel.locator("button", has_text="Run")).to_be_enabled()
+
+                run_cell(page, 1)
+                table = cells(page).nth(1).locator(".jp-OutputArea")
+                expect(table).to_contain_text("alpha", timeout=30_000)
+                assert table.inner_text().count("\tok\t60") == 3
+            finally:
+                page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+
+            assert page.evaluate("window.__owuiXss") is None
+            assert dialogs == []
+            assert panel.locator("img").count() == 0 and panel.locator("script").count() == 0
+            assert panel.locator('a[href^="javascript:"]').count() == 0
+            assert owui_sandbox.api_key not in page.content()
+        finally:
+            browser.close()
+
+
+def test_dashboard_shows_its_charts_in_jupyterlab(jupyterlab, client):
+    sync_playwright, expect = _browser_or_skip()
+    chat = client.chat("alpha")
+    chat.send_many("something to chart", ["alpha", "beta"])
+    base, token, notebooks = jupyterlab
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell("from owui_notebook import dashboard\ndashboard()")]
+    nbformat.write(nb, notebooks / "dashboard.ipynb")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.goto(f"{base}/lab/tree/dashboard.ipynb?token={token}")
+            page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60_000)
+            wait_for_kernel(base, token, "dashboard.ipynb")
+            board = page.locator(".owui-stats-dashboard")
+            try:
+                for _ in range(3):
+                    run_cell(page, 0)
+                    try:
+                        expect(board).to_be_visible(timeout=20_000)
+                        break
+                    except AssertionError:
+                        continue
+                charts = board.locator("img")
+                expect(charts).to_have_count(3, timeout=60_000)
+                expect(board).to_contain_text("answers ·")
+                for k in range(3):  # drawn, not broken images
+                    assert charts.nth(k).evaluate("img => img.naturalWidth") > 100
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+        finally:
+            browser.close()
