@@ -19,6 +19,14 @@ if TYPE_CHECKING:
         repair_history,
         validate_history,
     )
+    from .widgets import (
+        ChatPanel,
+        ComparePanel,
+        StatsDashboard,
+        chat_panel,
+        compare,
+        dashboard,
+    )
 
 _LAZY = {
     "OpenWebUI": "owui_notebook.client",
