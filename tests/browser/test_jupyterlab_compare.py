@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import time
@@ -22,37 +21,14 @@ import httpx
 import nbformat
 import pytest
 
+from owui_notebook.testing.browser import artifacts_dir, launch, playwright_or_skip
 from owui_notebook.testing.server import free_port
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(os.environ.get("OWUI_TEST_ARTIFACTS", "build/test-artifacts"))
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAYLOAD = (
     'Hi **there** <img src=x onerror="window.__owuiXss=1"> '
     "<script>window.__owuiXss=2</script> [click](javascript:window.__owuiXss=3)"
 )
 MODELS = ["alpha", "beta", "gamma"]
-
-
-def _browser_or_skip():
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        expect = sync_playwright = None
-    if sync_playwright is None or not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI needs chromium and playwright for the browser test (see .ci/run)")
-        pytest.skip("chromium or playwright is not installed")
-    return sync_playwright, expect
 
 
 @pytest.fixture(scope="module")
@@ -188,16 +164,16 @@ UIS = {"jupyterlab": "/lab/tree/{name}", "notebook7": "/notebooks/{name}"}
 def test_compare_panel_streams_in_the_browser_and_runs_no_model_html(
     ui, jupyterlab, owui_sandbox, provider
 ):
-    sync_playwright, expect = _browser_or_skip()
+    sync_playwright, expect = playwright_or_skip("the JupyterLab test")
     for model in MODELS:  # about 3 s of streaming, to watch the columns fill
         provider.configure(model, tokens_per_second=20, answer_tokens=60)
     base, token, notebooks = jupyterlab
     name = write_notebook(notebooks, f"compare-{ui}.ipynb")
     shot = "compare-panel.png" if ui == "jupyterlab" else f"compare-panel-{ui}.png"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    artifacts = artifacts_dir()
     dialogs: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -219,7 +195,7 @@ def test_compare_panel_streams_in_the_browser_and_runs_no_model_html(
                 for k, model in enumerate(MODELS):
                     expect(answers.nth(k)).to_contain_text(f"{model} says", timeout=30_000)
                     expect(answers.nth(k)).to_contain_text("▌")
-                page.screenshot(path=str(ARTIFACTS / shot.replace(".png", "-streaming.png")))
+                page.screenshot(path=str(artifacts / shot.replace(".png", "-streaming.png")))
                 for k, model in enumerate(MODELS):
                     expect(answers.nth(k)).to_contain_text(f"{model} says: turn 1", timeout=60_000)
                     expect(answers.nth(k)).to_contain_text("first token", timeout=60_000)
@@ -239,7 +215,7 @@ def test_compare_panel_streams_in_the_browser_and_runs_no_model_html(
                 expect(table).to_contain_text("alpha", timeout=30_000)
                 assert table.inner_text().count("\tok\t60") == 3
             finally:
-                page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+                page.screenshot(path=str(artifacts / shot), full_page=True)
 
             assert page.evaluate("window.__owuiXss") is None
             assert dialogs == []
@@ -251,7 +227,7 @@ def test_compare_panel_streams_in_the_browser_and_runs_no_model_html(
 
 
 def test_dashboard_shows_its_charts_in_jupyterlab(jupyterlab, client):
-    sync_playwright, expect = _browser_or_skip()
+    sync_playwright, expect = playwright_or_skip("the JupyterLab test")
     chat = client.chat("alpha")
     chat.send_many("something to chart", ["alpha", "beta"])
     base, token, notebooks = jupyterlab
@@ -264,7 +240,7 @@ def test_dashboard_shows_its_charts_in_jupyterlab(jupyterlab, client):
     nb.cells = [nbformat.v4.new_code_cell("from owui_notebook import dashboard\ndashboard()")]
     nbformat.write(nb, notebooks / "dashboard.ipynb")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.goto(f"{base}/lab/tree/dashboard.ipynb?token={token}")
@@ -285,6 +261,6 @@ def test_dashboard_shows_its_charts_in_jupyterlab(jupyterlab, client):
                 for k in range(3):  # drawn, not broken images
                     assert charts.nth(k).evaluate("img => img.naturalWidth") > 100
             finally:
-                page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+                page.screenshot(path=str(artifacts_dir() / "dashboard.png"), full_page=True)
         finally:
             browser.close()

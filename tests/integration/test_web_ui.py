@@ -7,32 +7,13 @@ the test is skipped locally and fails in CI.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from pathlib import Path
-
-import pytest
 
 from owui_notebook.client import OpenWebUI, thread
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(os.environ.get("OWUI_TEST_ARTIFACTS", "build/test-artifacts"))
-
-
-def _browser_or_skip():
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        expect = sync_playwright = None
-    if sync_playwright is None or not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("CI needs chromium and playwright for the web UI test (see .ci/run)")
-        pytest.skip("chromium or playwright is not installed")
-    return sync_playwright, expect
+from owui_notebook.testing.browser import artifacts_dir, launch, playwright_or_skip
 
 
 def test_saved_chat_shows_threaded_in_the_web_ui(client, owui_sandbox):
-    sync_playwright, expect = _browser_or_skip()
+    sync_playwright, expect = playwright_or_skip("the web UI test")
     chat = client.chat("alpha", title="Seen in the browser")
     chat.send("first question")
     pair = chat.send_many("compare these two", ["alpha", "beta"])
@@ -42,20 +23,9 @@ def test_saved_chat_shows_threaded_in_the_web_ui(client, owui_sandbox):
     # A session of its own: the web UI takes only browser-session JWTs, never API keys.
     with OpenWebUI(owui_sandbox.url) as browser_user:
         token = browser_user.signin(owui_sandbox.admin_email, owui_sandbox.admin_password).token
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    artifacts = artifacts_dir()
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             # Before any of the app's scripts, on every load: no race with the sign-in page.
@@ -75,6 +45,6 @@ def test_saved_chat_shows_threaded_in_the_web_ui(client, owui_sandbox):
                 answer = page.locator(f"#message-{last.message_id}")
                 expect(answer).to_contain_text("You said: final question", timeout=30_000)
             finally:
-                page.screenshot(path=str(ARTIFACTS / "web-ui-chat.png"), full_page=True)
+                page.screenshot(path=str(artifacts / "web-ui-chat.png"), full_page=True)
         finally:
             browser.close()
