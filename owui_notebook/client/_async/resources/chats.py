@@ -75,6 +75,10 @@ class AsyncChats(AsyncResource):
         async for row in self._http.records("GET", f"{_BASE}/all"):
             yield _record(row)
 
+    async def all_db(self) -> list[ChatRecord]:
+        """Every chat of every user, with message trees (admins; the server's admin export)."""
+        return [_record(r) for r in await self._get_list(f"{_BASE}/all/db")]
+
     async def all_archived(self) -> list[ChatRecord]:
         return [_record(r) for r in await self._get_list(f"{_BASE}/all/archived")]
 

@@ -24,10 +24,25 @@ class AsyncEvaluations(AsyncResource):
         """A page of everyone's feedback (admins): ``{"items": [...], "total": n}``."""
         return await self._get(f"{_BASE}/feedbacks/list", page=page, model_id=model_id)
 
+    async def all_feedbacks(self, *, model_id: str | None = None) -> list[Feedback]:
+        """Every user's feedback in one request, newest first (admins)."""
+        rows = await self._get_list(f"{_BASE}/feedbacks/all/export", model_id=model_id)
+        return [Feedback.model_validate(r) for r in rows if isinstance(r, dict)]
+
     async def my_feedbacks(self) -> list[Feedback]:
-        body = await self._get(f"{_BASE}/feedbacks/user")
-        rows = body.get("items", []) if isinstance(body, dict) else body
-        return [Feedback.model_validate(r) for r in rows or []]
+        """This user's feedback, newest first (every page where the server pages it)."""
+        out: list[Feedback] = []
+        page = 1
+        while True:
+            body = await self._get(f"{_BASE}/feedbacks/user", page=page)
+            if not isinstance(body, dict):  # older releases (0.6, 0.9) send one plain list
+                return [Feedback.model_validate(r) for r in body or []]
+            rows = body.get("items") or []
+            out.extend(Feedback.model_validate(r) for r in rows)
+            total = body.get("total")
+            if not rows or total is None or len(out) >= total:
+                return out
+            page += 1
 
     async def get_feedback(self, feedback_id: str) -> Feedback:
         return Feedback.model_validate(await self._get(f"{_BASE}/feedback/{feedback_id}"))

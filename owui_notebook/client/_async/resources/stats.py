@@ -28,11 +28,14 @@ class AsyncStats(AsyncResource):
         page = 1
         while True:
             result = await self.usage(page, items_per_page=items_per_page)
-            yield_count = 0
             for item in result.items:
-                yield_count += 1
                 yield item
-            if yield_count < items_per_page:
+            # The server leaves chats without messages out of a page, so a short page is
+            # not the last; its total (which counts them) says when to stop.
+            if result.total is None:
+                if len(result.items) < items_per_page:
+                    return
+            elif result.total <= page * items_per_page:
                 return
             page += 1
 

@@ -77,6 +77,10 @@ class Chats(Resource):
         for row in self._http.records("GET", f"{_BASE}/all"):
             yield _record(row)
 
+    def all_db(self) -> list[ChatRecord]:
+        """Every chat of every user, with message trees (admins; the server's admin export)."""
+        return [_record(r) for r in self._get_list(f"{_BASE}/all/db")]
+
     def all_archived(self) -> list[ChatRecord]:
         return [_record(r) for r in self._get_list(f"{_BASE}/all/archived")]
 

@@ -1,0 +1,284 @@
+"""Full chats digested into the records the server's stats endpoints send (pure; no I/O).
+
+Where a server lacks ``/api/v1/chats/stats/usage`` (< 0.6.42) or ``/stats/export`` (< 0.7.0),
+the frames compute the same records from the full chats, with the server's own rules
+(copied from Open WebUI 0.12.4's ``routers/chats.py``), so a frame has the same columns and
+the same numbers whichever source it came from. The digest of a chat also carries what
+only the full chat knows (parent ids, the provider's token usage, the timings owui-notebook
+saves on its answers, title and flags) in extra keys the server's records lack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..client.turns import CLIENT_KEY
+
+# Records are decoded JSON, so `dict` checks (much cheaper than `Mapping`'s) suffice.
+from ..client.usage import normalize_usage
+
+# Keys of the per-message entries in the server's export, then those only a digest has.
+EXPORT_MESSAGE_KEYS = (
+    "id",
+    "role",
+    "model",
+    "content_length",
+    "token_count",
+    "timestamp",
+    "rating",
+    "tags",
+)
+
+
+def as_dict(record: Any) -> dict[str, Any]:
+    """A chat record (typed or plain) as a plain dict."""
+    if hasattr(record, "model_dump") and not isinstance(record, dict):
+        return record.model_dump()
+    return dict(record)
+
+
+def history_of(record: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    chat = record.get("chat") or {}
+    history = chat.get("history") if isinstance(chat, dict) else None
+    if not isinstance(history, dict):
+        return {}, None
+    messages = history.get("messages")
+    messages = dict(messages) if isinstance(messages, dict) else {}
+    return messages, history.get("currentId")
+
+
+def content_length(message: Mapping[str, Any]) -> int:
+    """Characters of text, as the server's export counts them (text parts of a list)."""
+    content = message.get("content", "")
+    if isinstance(content, str):
+        return len(content)
+    if isinstance(content, list):
+        return sum(
+            len(item.get("text", ""))
+            for item in content
+            if isinstance(item, dict) and item.get("type") == "text"
+        )
+    return 0
+
+
+def message_usage(message: Mapping[str, Any]) -> dict[str, int | None]:
+    """The provider's token counts, wherever this release stored them.
+
+    Open WebUI keeps them in ``usage`` (newer), ``info.usage``, or, for Ollama answers of
+    older releases, straight in ``info`` (``prompt_eval_count``/``eval_count``).
+    """
+    info = message.get("info") if isinstance(message.get("info"), dict) else {}
+    for candidate in (message.get("usage"), info.get("usage"), info):
+        if isinstance(candidate, dict):
+            usage = normalize_usage(dict(candidate))
+            if any(v is not None for v in usage.values()):
+                return usage
+    return {"prompt_tokens": None, "completion_tokens": None, "total_tokens": None}
+
+
+def _generation_seconds(message: Mapping[str, Any], timings: Mapping[str, Any]) -> float | None:
+    total = timings.get("total")
+    if isinstance(total, (int, float)) and not isinstance(total, bool):
+        return float(total)
+    info = message.get("info") if isinstance(message.get("info"), dict) else {}
+    duration = info.get("total_duration")  # Ollama: nanoseconds
+    if isinstance(duration, (int, float)) and not isinstance(duration, bool) and duration > 0:
+        return duration / 1e9
+    return None
+
+
+def digest_message(message: Mapping[str, Any], *, content: bool = False) -> dict[str, Any]:
+    """One message as the export describes it, plus what only the full message carries."""
+    annotation = message.get("annotation") if isinstance(message.get("annotation"), dict) else {}
+    timings = message.get(CLIENT_KEY) if isinstance(message.get(CLIENT_KEY), dict) else {}
+    usage = message_usage(message)
+    role = message.get("role")
+    ttft = timings.get("ttft")
+    total = _generation_seconds(message, timings)
+    completion = usage["completion_tokens"]
+    out: dict[str, Any] = {
+        "id": message.get("id"),
+        "role": role,
+        "model": message.get("model"),
+        "content_length": content_length(message),
+        "token_count": completion if role == "assistant" else None,
+        "timestamp": message.get("timestamp"),
+        "rating": annotation.get("rating"),
+        "tags": annotation.get("tags"),
+        # Only in digests of full chats:
+        "parentId": message.get("parentId"),
+        "childrenIds": list(message.get("childrenIds") or []),
+        "modelName": message.get("modelName"),
+        **usage,
+        "ttft": ttft if isinstance(ttft, (int, float)) and not isinstance(ttft, bool) else None,
+        "total": total,
+        "stopped": timings.get("stopped") if timings else None,
+        "error": bool(message.get("error")) if role == "assistant" else None,
+        "client": timings.get("client"),
+    }
+    if content:
+        out["content"] = message.get("content") if isinstance(message.get("content"), str) else ""
+    return out
+
+
+def thread_keys(messages: Mapping[str, Any], current_id: str | None) -> list[str]:
+    """Keys from the root down to `current_id` (the thread the web UI shows), as the
+    server's ``get_message_list`` walks it."""
+    out: list[str] = []
+    seen: set[str] = set()
+    key = current_id
+    while key is not None and key in messages and key not in seen:
+        seen.add(key)
+        out.append(key)
+        parent = messages[key].get("parentId") if isinstance(messages[key], dict) else None
+        key = parent or None
+    out.reverse()
+    return out
+
+
+def _aggregate(
+    messages: Mapping[str, Any], current_id: str | None, *, usage_rules: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """Per-chat aggregates by the server's rules; the usage endpoint's differ from the
+    export's in two details, chosen by `usage_rules`: content measured with ``len()``,
+    and a missing timestamp counted as 0 instead of skipped."""
+    length = _raw_length if usage_rules else content_length
+    history_models: dict[str, int] = {}
+    users: list[Mapping[str, Any]] = []
+    answers: list[Mapping[str, Any]] = []
+    for message in messages.values():
+        if not isinstance(message, dict):
+            continue
+        role = message.get("role", "")
+        if role == "user":
+            users.append(message)
+        elif role == "assistant":
+            answers.append(message)
+            model = message.get("model")
+            if model:
+                history_models[model] = history_models.get(model, 0) + 1
+    gaps = []
+    for answer in answers:
+        parent = messages.get(answer.get("parentId")) if answer.get("parentId") else None
+        if not isinstance(parent, dict):
+            continue
+        t1, t0 = answer.get("timestamp"), parent.get("timestamp")
+        if usage_rules:
+            gaps.append((t1 or 0) - (t0 or 0))
+        elif t1 and t0:
+            gaps.append(t1 - t0)
+    path = thread_keys(messages, current_id)
+    models: dict[str, int] = {}
+    for key in path:
+        message = messages[key]
+        if message.get("role") == "assistant" and message.get("model"):
+            models[message["model"]] = models.get(message["model"], 0) + 1
+    stats = {
+        "average_response_time": sum(gaps) / len(gaps) if gaps else 0,
+        "average_user_message_content_length": _mean([length(m) for m in users]),
+        "average_assistant_message_content_length": _mean([length(m) for m in answers]),
+        "models": models,
+        "message_count": len(path),
+        "history_models": history_models,
+        "history_message_count": len(messages),
+        "history_user_message_count": len(users),
+        "history_assistant_message_count": len(answers),
+    }
+    return stats, path
+
+
+def _mean(values: list[int]) -> float:
+    return sum(values) / len(values) if values else 0
+
+
+def _raw_length(message: Mapping[str, Any]) -> int:
+    try:
+        return len(message.get("content", ""))
+    except TypeError:
+        return 0
+
+
+def export_record(record: Any, *, content: bool = False) -> dict[str, Any]:
+    """A full chat as a stats-export record (``id, user_id, created_at, updated_at, tags,
+    stats, chat.history``) with the extra keys only a full chat can fill."""
+    record = as_dict(record)
+    messages, current_id = history_of(record)
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    stats, _ = _aggregate(messages, current_id, usage_rules=False)
+    return {
+        "id": record.get("id"),
+        "user_id": record.get("user_id"),
+        "created_at": record.get("created_at"),
+        "updated_at": record.get("updated_at"),
+        "tags": list(meta.get("tags") or []),
+        "stats": stats,
+        "chat": {
+            "history": {
+                "messages": {
+                    key: digest_message(m, content=content)
+                    for key, m in messages.items()
+                    if isinstance(m, dict)
+                },
+                "currentId": current_id,
+            }
+        },
+        # Only in digests of full chats:
+        "title": record.get("title"),
+        "archived": record.get("archived"),
+        "pinned": record.get("pinned"),
+        "folder_id": record.get("folder_id"),
+    }
+
+
+def usage_record(record: Any) -> dict[str, Any] | None:
+    """The usage-stats item the server would send for a full chat, or ``None`` where the
+    server leaves the chat out (no messages, or no current message on the thread)."""
+    record = as_dict(record)
+    messages, current_id = history_of(record)
+    if not messages or not current_id:
+        return None
+    stats, path = _aggregate(messages, current_id, usage_rules=True)
+    if not path:
+        return None  # the server's last_message_at lookup fails and it skips the chat
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    return {
+        "id": record.get("id"),
+        **stats,
+        "tags": list(meta.get("tags") or []),
+        "last_message_at": messages[path[-1]].get("timestamp"),
+        "updated_at": record.get("updated_at"),
+        "created_at": record.get("created_at"),
+    }
+
+
+def tree_order(messages: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, int]]:
+    """``(key, depth)`` in thread order: depth first from each root, siblings in the order
+    their parent lists them; messages no walk reaches (a parentId cycle) come last, depth -1."""
+    children: dict[str | None, list[str]] = {}
+    for key, message in messages.items():
+        parent = message.get("parentId")
+        children.setdefault(parent if parent in messages else None, []).append(key)
+    for parent, kids in children.items():
+        if parent is None:
+            continue
+        listed = messages[parent].get("childrenIds") or []
+        rank = {child: i for i, child in enumerate(listed)}
+        kids.sort(key=lambda k: rank.get(k, len(rank)))  # stable: unlisted keep their order
+    out: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    stack = [(key, 0) for key in reversed(children.get(None, []))]
+    while stack:
+        key, depth = stack.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((key, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(key, [])))
+    out.extend((key, -1) for key in messages if key not in seen)
+    return out
+
+
+def active_ids(messages: Mapping[str, Any], current_id: str | None) -> set[str]:
+    """Keys on the thread the web UI shows (root to ``currentId``)."""
+    return set(thread_keys(messages, current_id))
