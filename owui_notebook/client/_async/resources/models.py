@@ -6,7 +6,7 @@ import difflib
 from typing import Any
 
 from ..._responses import expect
-from ...errors import NotFoundError
+from ...errors import NotFoundError, UnexpectedResponseError
 from ...types import Model
 from .._resource import AsyncResource
 
@@ -39,12 +39,32 @@ class AsyncModels(AsyncResource):
         return await self._get_list("/api/v1/models/base")
 
     async def custom(self) -> list[dict[str, Any]]:
-        """Custom models (workspace models built on a base model)."""
+        """Custom models (workspace models built on a base model), every page.
+
+        0.9+ serve them from ``/api/v1/models/list`` (paged on 0.12); 0.6 from
+        ``/api/v1/models/``, which newer releases answer with the web page.
+        """
+        out: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            try:
+                body = await self._get("/api/v1/models/list", page=page)
+            except UnexpectedResponseError:
+                if page > 1:
+                    raise
+                return await self._custom_before_0_9()
+            rows = body.get("items") if isinstance(body, dict) else body
+            rows = expect(rows, list, "GET", "/api/v1/models/list")
+            out.extend(r for r in rows if isinstance(r, dict))
+            total = body.get("total") if isinstance(body, dict) else None
+            if not rows or total is None or len(out) >= total:
+                return out
+            page += 1
+
+    async def _custom_before_0_9(self) -> list[dict[str, Any]]:
         body = await self._get("/api/v1/models/")
         if isinstance(body, dict) and "data" in body:
             body = body["data"]
-        if isinstance(body, dict) and "items" in body:
-            body = body["items"]
         return expect(body, list, "GET", "/api/v1/models/")
 
 
