@@ -76,3 +76,20 @@ def create_user(
     body = {"name": name, "email": email, "password": password, "role": role}
     response = _call(url, "POST", "/api/v1/auths/add", token=admin_token, body=body)
     return _json(response, f"add the user {email}")
+
+
+def signed_in_client(box: Any, *, role: str = "user", prefix: str = "user") -> Any:
+    """An `OpenWebUI` client signed in as a brand-new user of sandbox `box`.
+
+    Its listings hold only what the test makes, though the server is shared by the session.
+    """
+    import uuid
+
+    from ..client import OpenWebUI
+
+    tag = uuid.uuid4().hex[:8]
+    email, password = f"{prefix}-{tag}@example.com", f"Pw-{tag}-x1!"
+    create_user(box.url, box.jwt, f"{prefix.title()} {tag}", email, password, role=role)
+    client = OpenWebUI(box.url)
+    client.signin(email, password)
+    return client

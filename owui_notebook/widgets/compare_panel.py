@@ -86,20 +86,8 @@ class ComparePanel(Panel):
             placeholder="System prompt (optional)",
             layout=widgets.Layout(width="100%", height="40px"),
         )
-        self.temperature_box = widgets.Text(
-            value="" if temperature is None else str(temperature),
-            placeholder="default",
-            description="Temperature",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="190px"),
-        )
-        self.max_tokens_box = widgets.Text(
-            value="" if max_tokens is None else str(max_tokens),
-            placeholder="default",
-            description="Max tokens",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(width="190px"),
-        )
+        self.temperature_box = _optional_number("Temperature", temperature)
+        self.max_tokens_box = _optional_number("Max tokens", max_tokens)
         self.mode_toggle = widgets.ToggleButtons(
             options=[("All at once", False), ("One after another", True)],
             value=bool(sequential),
@@ -291,3 +279,14 @@ def compare(
     if models and prompt:
         panel.run()
     return panel
+
+
+def _optional_number(label: str, value: float | None) -> widgets.Text:
+    """A small text field for an optional number; blank means the server's default."""
+    return widgets.Text(
+        value="" if value is None else str(value),
+        placeholder="default",
+        description=label,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="190px"),
+    )

@@ -40,17 +40,12 @@ from owui_notebook.frames import (
     usage_record,
 )
 from owui_notebook.frames.export import AGGREGATES
-from owui_notebook.testing.server import create_user
+from owui_notebook.testing.bootstrap import signed_in_client
 
 
 def signed_in(box, role: str = "admin") -> OpenWebUI:
     """A client signed in as a new user of `box` (nobody else's chats in its frames)."""
-    tag = uuid.uuid4().hex[:8]
-    email, password = f"frames-{tag}@example.com", f"Pw-{tag}-x1!"
-    create_user(box.url, box.jwt, f"Frames {tag}", email, password, role=role)
-    client = OpenWebUI(box.url)
-    client.signin(email, password)
-    return client
+    return signed_in_client(box, role=role, prefix="frames")
 
 
 def branched_body(now: int) -> dict[str, Any]:

@@ -27,16 +27,12 @@ from owui_notebook.frames import (
     leaderboard_frame,
     messages_frame,
 )
-from owui_notebook.testing.server import create_user
+from owui_notebook.testing.bootstrap import signed_in_client
 
 
 def signed_in(box, role: str = "admin") -> OpenWebUI:
-    tag = uuid.uuid4().hex[:8]
-    email, password = f"frames-admin-{tag}@example.com", f"Pw-{tag}-x1!"
-    create_user(box.url, box.jwt, f"Frames {tag}", email, password, role=role)
-    client = OpenWebUI(box.url)
-    client.signin(email, password)
-    return client
+    """A client signed in as a new user of `box` (nobody else's chats in its frames)."""
+    return signed_in_client(box, role=role, prefix="frames-admin")
 
 
 def boundary(cache: ExportCache) -> set[str]:
