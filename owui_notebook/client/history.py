@@ -32,19 +32,30 @@ def _history_of(chat: Any) -> dict[str, Any]:
     raise TypeError("expected a chat with history.messages")
 
 
+def thread_ids(messages: Mapping[str, Any], leaf: str | None) -> list[str]:
+    """Message ids from the root down to `leaf`, following ``parentId`` as the web UI does.
+
+    The walk stops at a missing parent, a cycle or a message that is not an object, so it
+    takes any tree a server sends.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    node = leaf
+    while node and node in messages and node not in seen:
+        seen.add(node)
+        out.append(node)
+        message = messages[node]
+        node = message.get("parentId") if isinstance(message, Mapping) else None
+    out.reverse()
+    return out
+
+
 def thread(chat: Any, leaf: str | None = None) -> list[dict[str, Any]]:
     """Messages from the root down to `leaf` (default: ``currentId``), as the web UI shows them."""
     history = _history_of(chat)
     messages = history.get("messages") or {}
-    node = leaf if leaf is not None else history.get("currentId")
-    out: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    while node and node in messages and node not in seen:
-        seen.add(node)
-        out.append(messages[node])
-        node = messages[node].get("parentId")
-    out.reverse()
-    return out
+    ids = thread_ids(messages, leaf if leaf is not None else history.get("currentId"))
+    return [messages[key] for key in ids]
 
 
 def validate_history(chat: Any) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..client.history import thread_ids
 from ..client.turns import CLIENT_KEY
 
 # Records are decoded JSON, so `dict` checks (much cheaper than `Mapping`'s) suffice.
@@ -122,21 +123,6 @@ def digest_message(message: Mapping[str, Any], *, content: bool = False) -> dict
     return out
 
 
-def thread_keys(messages: Mapping[str, Any], current_id: str | None) -> list[str]:
-    """Keys from the root down to `current_id` (the thread the web UI shows), as the
-    server's ``get_message_list`` walks it."""
-    out: list[str] = []
-    seen: set[str] = set()
-    key = current_id
-    while key is not None and key in messages and key not in seen:
-        seen.add(key)
-        out.append(key)
-        parent = messages[key].get("parentId") if isinstance(messages[key], dict) else None
-        key = parent or None
-    out.reverse()
-    return out
-
-
 def _aggregate(
     messages: Mapping[str, Any], current_id: str | None, *, usage_rules: bool
 ) -> tuple[dict[str, Any], list[str]]:
@@ -168,7 +154,7 @@ def _aggregate(
             gaps.append((t1 or 0) - (t0 or 0))
         elif t1 and t0:
             gaps.append(t1 - t0)
-    path = thread_keys(messages, current_id)
+    path = thread_ids(messages, current_id)
     models: dict[str, int] = {}
     for key in path:
         message = messages[key]
@@ -281,4 +267,4 @@ def tree_order(messages: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, int
 
 def active_ids(messages: Mapping[str, Any], current_id: str | None) -> set[str]:
     """Keys on the thread the web UI shows (root to ``currentId``)."""
-    return set(thread_keys(messages, current_id))
+    return set(thread_ids(messages, current_id))
