@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import html
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
+
+from ..render.views import link_html
 
 if TYPE_CHECKING:
     from .session import Session
@@ -69,9 +70,7 @@ class ChatLink:
 
     @property
     def data(self) -> str:
-        href = html.escape(self.url, quote=True)
-        label = html.escape(self.title or self.url)
-        return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{label}</a> ↗'
+        return link_html(self.url, self.title or self.url) + " ↗"
 
     def _repr_html_(self) -> str:
         return self.data

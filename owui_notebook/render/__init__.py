@@ -14,7 +14,15 @@ from .markdown import (
 )
 from .metrics import METRIC_COLUMNS, metrics_frame, result_metrics, status_of, summary_line
 from .throttle import Throttle
-from .views import FORMATS, answer_html, body_html, columns_html, error_html, footer_html
+from .views import (
+    FORMATS,
+    answer_html,
+    body_html,
+    columns_html,
+    error_html,
+    footer_html,
+    link_html,
+)
 
 __all__ = [
     "FORMATS",
@@ -32,6 +40,7 @@ __all__ = [
     "error_html",
     "escape_pre",
     "footer_html",
+    "link_html",
     "metrics_frame",
     "result_metrics",
     "rich_frontend",

@@ -57,8 +57,7 @@ def footer_html(
         elif status == "error":
             parts.append(f'<span style="{_ERROR}">{html.escape(result.error or "")}</span>')
     if url:
-        href = html.escape(url, quote=True)
-        parts.append(f'<a href="{href}" target="_blank" rel="noopener noreferrer">open chat</a>')
+        parts.append(link_html(url, "open chat"))
     if not parts:
         return ""
     return f'<div style="{_MUTED}">{" · ".join(parts)}</div>'
@@ -124,6 +123,12 @@ def columns_html(
         '<div class="owui-compare" style="display:flex;gap:10px;align-items:flex-start">'
         f"{''.join(cols)}</div>{link}"
     )
+
+
+def link_html(url: str, label: str) -> str:
+    """A link that opens `url` in a new tab without a referrer; both are escaped."""
+    href = html.escape(url, quote=True)
+    return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{html.escape(label)}</a>'
 
 
 def error_html(message: str) -> str:

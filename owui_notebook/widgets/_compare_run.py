@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from ..client import ChatResult, StreamDelta
 from ..client.errors import ConfigurationError
-from ..render import error_html
+from ..render import error_html, link_html
 from ._base import read_stream
 from ._stream_view import QUEUED, WAITING, AnswerView
 from ._tasks import error_text
@@ -181,11 +181,7 @@ class CompareRun:
                 button.disabled = not saved
         wall = f"{self.wall_s:.2f} s" if self.wall_s is not None else ""
         if chat_id:
-            href = html.escape(client.chat_url(chat_id), quote=True)
-            link = (
-                f' · <a href="{href}" target="_blank" rel="noopener noreferrer">'
-                "open chat in Open WebUI</a>"
-            )
+            link = " · " + link_html(client.chat_url(chat_id), "open chat in Open WebUI")
             state = "stopped" if self.stopping else "done"
             self.header.value = self._header(f"{state} in {wall}", link)
         else:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from ..client.errors import NotFoundError
-from ..render import METRIC_COLUMNS, answer_html, metrics_frame, safe_html
+from ..render import METRIC_COLUMNS, answer_html, link_html, metrics_frame, safe_html
 from ._base import MUTED, Panel, read_stream
 from ._client import model_options
 from ._stream_view import AnswerView
@@ -138,10 +138,7 @@ class ChatPanel(Panel):
     def _show_link(self) -> None:
         url = self.chat.url if self.chat is not None else None
         if url:
-            href = html.escape(url, quote=True)
-            self.link.value = (
-                f'<a href="{href}" target="_blank" rel="noopener noreferrer">open in Open WebUI</a>'
-            )
+            self.link.value = link_html(url, "open in Open WebUI")
         else:
             self.link.value = ""
 
