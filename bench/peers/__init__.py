@@ -1,0 +1,1 @@
+"""owui-notebook against the other Open WebUI clients on PyPI: ``python -m bench.peers``."""

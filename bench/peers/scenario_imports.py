@@ -1,0 +1,79 @@
+"""5. Import time and memory of each package, each import in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from typing import Any
+
+from .contenders import CHAT_CLIENT, OURS, OWUI_CLIENT, REPO, Contender, _env
+from .context import Context, Row, log
+from .measure import interleave, median
+
+BUDGET_S = 0.5  # shared/DESIGN.md: import of owui_notebook (and %load_ext) < 0.5 s
+
+# Stdlib only: runs under each contender's interpreter.
+_PROBE = """
+import json, os, sys, time, importlib
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+before, mods = rss(), len(sys.modules)
+start = time.perf_counter()
+importlib.import_module(sys.argv[1])
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "rss_mb": rss() - before, "modules": len(sys.modules) - mods,
+                  "pandas": "pandas" in sys.modules}))
+"""
+
+# Ours twice: the client alone (a script), and the package (what %load_ext imports).
+TARGETS = (
+    (OURS, "owui_notebook.client"),
+    (OURS, "owui_notebook"),
+    (CHAT_CLIENT, "openwebui_chat_client"),
+    (OWUI_CLIENT, "owui_client"),
+)
+
+
+def probe(contender: Contender, module: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [contender.python(), "-s", "-c", _PROBE, module],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(contender, "", ""),
+        cwd=tempfile.gettempdir() if contender.own_venv else REPO,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(ctx: Context) -> dict[str, Any]:
+    calls = {f"{c.key}:{module}": (lambda c=c, m=module: probe(c, m)) for c, module in TARGETS}
+    for call in calls.values():  # warm the file cache (.pyc) for all alike
+        call()
+    samples = interleave(max(ctx.long_runs, 7), calls, lambda m: log(f"imports: {m}"))
+    base = [s["seconds"] for s in samples[f"{OURS.key}:owui_notebook.client"]]
+    rows = []
+    for c, module in TARGETS:
+        replies = samples[f"{c.key}:{module}"]
+        rows.append(
+            Row(
+                contender=c.label,
+                call=f"import {module}",
+                seconds=[r["seconds"] for r in replies],
+                base=base,
+                note="imports pandas" if replies[-1]["pandas"] else "",
+                extra={
+                    "rss_mb_median": median(r["rss_mb"] for r in replies),
+                    "rss_mb_samples": [r["rss_mb"] for r in replies],
+                    "modules": replies[-1]["modules"],
+                },
+            ).as_dict()
+        )
+    return {
+        "id": "imports",
+        "title": "5. import time and memory",
+        "budget_s": BUDGET_S,
+        "rows": rows,
+    }
