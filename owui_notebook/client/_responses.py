@@ -92,6 +92,17 @@ def transport_error(
             ),
             isinstance(exc, httpx.ConnectTimeout),
         )
+    if isinstance(exc, httpx.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in str(exc):
+        return (
+            ConnectError(
+                f"the TLS certificate of {base_url} could not be verified ({_ssl_reason(exc)}): "
+                "for a server with a private CA pass verify='/path/to/ca.pem' or set "
+                "$OWUI_CA_BUNDLE; check the URL's host name",
+                method=method,
+                path=path,
+            ),
+            False,
+        )
     if isinstance(exc, httpx.ConnectError):
         return (
             ConnectError(
@@ -110,3 +121,11 @@ def transport_error(
         ),
         False,
     )
+
+
+def _ssl_reason(exc: Exception) -> str:
+    """The part of an SSL error after "certificate verify failed:", e.g. "self-signed ..."."""
+    text = str(exc)
+    marker = "certificate verify failed:"
+    reason = text.split(marker, 1)[1] if marker in text else text
+    return reason.split("(_ssl.c", 1)[0].strip(" )") or "certificate verify failed"

@@ -32,6 +32,18 @@ def _history_of(chat: Any) -> dict[str, Any]:
     raise TypeError("expected a chat with history.messages")
 
 
+def _id(value: Any) -> str | None:
+    """`value` if it can be a message id (a string), else None: trees from servers or
+    other clients may hold anything where an id belongs."""
+    return value if isinstance(value, str) else None
+
+
+def _node(messages: Mapping[str, Any], key: Any) -> Mapping[str, Any]:
+    """The message under `key`, or an empty mapping if there is none (or it is no object)."""
+    message = messages.get(key) if isinstance(key, str) else None
+    return message if isinstance(message, Mapping) else {}
+
+
 def thread_ids(messages: Mapping[str, Any], leaf: str | None) -> list[str]:
     """Message ids from the root down to `leaf`, following ``parentId`` as the web UI does.
 
@@ -40,12 +52,12 @@ def thread_ids(messages: Mapping[str, Any], leaf: str | None) -> list[str]:
     """
     out: list[str] = []
     seen: set[str] = set()
-    node = leaf
+    node = _id(leaf)
     while node and node in messages and node not in seen:
         seen.add(node)
         out.append(node)
         message = messages[node]
-        node = message.get("parentId") if isinstance(message, Mapping) else None
+        node = _id(message.get("parentId")) if isinstance(message, Mapping) else None
     out.reverse()
     return out
 
@@ -55,7 +67,7 @@ def thread(chat: Any, leaf: str | None = None) -> list[dict[str, Any]]:
     history = _history_of(chat)
     messages = history.get("messages") or {}
     ids = thread_ids(messages, leaf if leaf is not None else history.get("currentId"))
-    return [messages[key] for key in ids]
+    return [messages[key] for key in ids if isinstance(messages[key], Mapping)]
 
 
 def validate_history(chat: Any) -> list[str]:
@@ -81,26 +93,32 @@ def validate_history(chat: Any) -> list[str]:
         if msg.get("id") != key:
             problems.append(f"message {key} has id {msg.get('id')!r}")
         parent = msg.get("parentId")
+        if parent is not None and _id(parent) is None:
+            problems.append(f"message {key} has a parentId that is not an id: {parent!r}")
+            parent = None
         if parent is not None:
             if parent not in messages:
                 problems.append(f"message {key} has unknown parentId {parent}")
-            elif key not in (messages[parent].get("childrenIds") or []):
+            elif key not in (_node(messages, parent).get("childrenIds") or []):
                 problems.append(f"parent {parent} does not list child {key} in childrenIds")
         children = msg.get("childrenIds")
         if not isinstance(children, list):
             problems.append(f"message {key} has no childrenIds list")
             children = []
+        if any(_id(child) is None for child in children):
+            problems.append(f"message {key} has childrenIds that are not ids")
+            children = [child for child in children if _id(child) is not None]
         if len(set(children)) != len(children):
             problems.append(f"message {key} lists a child twice")
         for child in children:
             if child not in messages:
                 problems.append(f"message {key} lists unknown child {child}")
-            elif messages[child].get("parentId") != key:
+            elif _node(messages, child).get("parentId") != key:
                 problems.append(
-                    f"child {child} of {key} has parentId {messages[child].get('parentId')}"
+                    f"child {child} of {key} has parentId {_node(messages, child).get('parentId')}"
                 )
         role = msg.get("role")
-        parent_role = messages[parent].get("role") if parent in messages else None
+        parent_role = _node(messages, parent).get("role") if parent in messages else None
         if role == "assistant":
             missing = [f for f in ASSISTANT_FIELDS if msg.get(f) is None]
             if missing:
@@ -118,6 +136,9 @@ def validate_history(chat: Any) -> list[str]:
             problems.append(f"message {key} has role {role!r}")
     problems.extend(_cycle_problems(messages))
     current = history.get("currentId")
+    if current is not None and _id(current) is None:
+        problems.append(f"currentId is not an id: {current!r}")
+        current = None
     if not messages:
         if current is not None:
             problems.append(f"currentId {current} set on an empty history")
@@ -127,10 +148,10 @@ def validate_history(chat: Any) -> list[str]:
     elif current not in messages:
         problems.append(f"currentId {current} is not a message")
     else:
-        if messages[current].get("childrenIds"):
+        if _node(messages, current).get("childrenIds"):
             problems.append(f"currentId {current} is not a leaf")
-        path = thread(history)
-        if path and path[0].get("parentId") is not None:
+        path = thread_ids(messages, current)
+        if path and _node(messages, path[0]).get("parentId") is not None:
             problems.append("the thread from currentId does not reach a root")
     return problems
 
@@ -145,7 +166,7 @@ def _cycle_problems(messages: Mapping[str, Any]) -> list[str]:
                 problems.append(f"parentId cycle through {node}")
                 break
             seen.add(node)
-            node = messages[node].get("parentId") if isinstance(messages[node], Mapping) else None
+            node = _id(_node(messages, node).get("parentId"))
         if problems:
             break
     return problems
@@ -173,15 +194,15 @@ def repair_history(history: Mapping[str, Any]) -> dict[str, Any]:
     }
     for key, msg in messages.items():
         msg["id"] = key
-        if not isinstance(msg.get("childrenIds"), list):
-            msg["childrenIds"] = []
+        children = msg.get("childrenIds")
+        msg["childrenIds"] = [c for c in children if _id(c)] if isinstance(children, list) else []
     claimed: dict[str, str] = {}
     for key, msg in messages.items():
         for child in msg["childrenIds"]:
             if child in messages and child != key:
                 claimed.setdefault(child, key)
     for key, msg in messages.items():
-        parent = msg.get("parentId")
+        parent = _id(msg.get("parentId"))
         if parent is not None and parent not in messages:
             parent = None
         if parent is None and key in claimed:
@@ -206,7 +227,7 @@ def repair_history(history: Mapping[str, Any]) -> dict[str, Any]:
         if msg.get("role") == "assistant" and msg.get("done") is not True:
             msg["done"] = True
     history["messages"] = messages
-    current = history.get("currentId")
+    current = _id(history.get("currentId"))
     if current not in messages:
         current = next(reversed(messages), None) if messages else None
     while current is not None and messages[current]["childrenIds"]:

@@ -13,15 +13,15 @@ def user_errors() -> Iterator[None]:
     """Turn the client's errors into IPython's `UsageError`: one line, no frames.
 
     `UsageError` also marks the cell as failed, so "Run all" stops there as it should.
-    `UnexpectedResponseError` (malformed data from the server) is a bug somewhere, so it
-    keeps its traceback.
+    A malformed server reply (`UnexpectedResponseError`) is one line too: its message names
+    the endpoint and what came back, and frames of the client would not help the user.
     """
     try:
         yield
     except Exception as exc:
         # Imported here so that %load_ext does not pay for the client (httpx, pydantic).
-        from ..client.errors import OpenWebUIError, UnexpectedResponseError, redact
+        from ..client.errors import OpenWebUIError, redact
 
-        if isinstance(exc, OpenWebUIError) and not isinstance(exc, UnexpectedResponseError):
+        if isinstance(exc, OpenWebUIError):
             raise UsageError(redact(str(exc))) from None
         raise
