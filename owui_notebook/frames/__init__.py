@@ -22,6 +22,18 @@ Importing this package imports pandas; ``import owui_notebook`` alone does not.
 from __future__ import annotations
 
 from ._digest import export_record, usage_record
+from .admin import (
+    CUSTOM_MODEL_COLUMNS,
+    GROUP_COLUMNS,
+    NOTE_COLUMNS,
+    PROMPT_COLUMNS,
+    USER_COLUMNS,
+    custom_models_frame,
+    groups_frame,
+    notes_frame,
+    prompts_frame,
+    users_frame,
+)
 from .analysis import message_lengths, ratings_by_model, response_times, usage_over_time
 from .analytics import (
     analytics_crosscheck_frame,
@@ -43,6 +55,13 @@ from .evaluations import (
     shape_leaderboard,
 )
 from .export import EXPORT_COLUMNS, export_frame, shape_export
+from .knowledge import (
+    KNOWLEDGE_COLUMNS,
+    KNOWLEDGE_FILE_COLUMNS,
+    knowledge_files_frame,
+    knowledge_frame,
+    shape_knowledge,
+)
 from .messages import (
     CHAT_MESSAGE_COLUMNS,
     MESSAGE_COLUMNS,
@@ -51,6 +70,7 @@ from .messages import (
     shape_messages,
 )
 from .models import MODEL_COLUMNS, models_frame, shape_models
+from .tools import TOOL_COLUMNS, shape_tools, tools_frame
 from .usage import (
     USAGE_COLUMNS,
     USAGE_MODEL_COLUMNS,
@@ -63,13 +83,21 @@ from .usage import (
 __all__ = [
     "CHAT_COLUMNS",
     "CHAT_MESSAGE_COLUMNS",
+    "CUSTOM_MODEL_COLUMNS",
     "EXPORT_COLUMNS",
     "FEEDBACK_COLUMNS",
+    "GROUP_COLUMNS",
+    "KNOWLEDGE_COLUMNS",
+    "KNOWLEDGE_FILE_COLUMNS",
     "LEADERBOARD_COLUMNS",
     "MESSAGE_COLUMNS",
     "MODEL_COLUMNS",
+    "NOTE_COLUMNS",
+    "PROMPT_COLUMNS",
+    "TOOL_COLUMNS",
     "USAGE_COLUMNS",
     "USAGE_MODEL_COLUMNS",
+    "USER_COLUMNS",
     "ExportCache",
     "RefreshResult",
     "analytics_crosscheck_frame",
@@ -80,26 +108,36 @@ __all__ = [
     "analytics_users_frame",
     "chat_messages_frame",
     "chats_frame",
+    "custom_models_frame",
     "elo_leaderboard",
     "export_frame",
     "export_record",
     "feedback_frame",
+    "groups_frame",
+    "knowledge_files_frame",
+    "knowledge_frame",
     "leaderboard_frame",
     "message_lengths",
     "messages_frame",
     "models_frame",
+    "notes_frame",
+    "prompts_frame",
     "ratings_by_model",
     "response_times",
     "shape_chats",
     "shape_export",
     "shape_feedback",
+    "shape_knowledge",
     "shape_leaderboard",
     "shape_messages",
     "shape_models",
+    "shape_tools",
     "shape_usage",
     "shape_usage_models",
+    "tools_frame",
     "usage_frame",
     "usage_models_frame",
     "usage_over_time",
     "usage_record",
+    "users_frame",
 ]

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from ...errors import APIStatusError, BadRequestError, NotFoundError, UnexpectedResponseError
+from ...errors import (
+    APIStatusError,
+    BadRequestError,
+    ConfigurationError,
+    NotFoundError,
+    UnexpectedResponseError,
+)
 from ...types import ChatRecord, ChatSummary, Tag
 from .._resource import AsyncResource
 
@@ -18,6 +25,14 @@ def _summaries(rows: list[Any]) -> list[ChatSummary]:
 
 def _record(body: Any) -> ChatRecord:
     return ChatRecord.model_validate(body)
+
+
+def _seconds(row: ChatSummary) -> float:
+    """A chat's last change in epoch seconds (some releases store ms or ns)."""
+    stamp = float(row.updated_at or row.created_at or 0)
+    while stamp > 1e11:
+        stamp /= 1000
+    return stamp
 
 
 class AsyncChats(AsyncResource):
@@ -176,6 +191,62 @@ class AsyncChats(AsyncResource):
         for record in await self.all_archived():
             await self._post(f"{_BASE}/{record.id}/archive")
         return True
+
+    async def archive_older_than(
+        self,
+        days: float,
+        *,
+        folder: str | None = None,
+        outside_folders: bool = False,
+        dry_run: bool = False,
+    ) -> list[ChatSummary]:
+        """Archive every chat last changed more than `days` ago; returns those chats.
+
+        `folder` (a name or id) limits it to that folder, `outside_folders` to chats in no
+        folder. `dry_run` only lists them. Pinned chats are archived too, like the web UI's
+        "archive all".
+        """
+        if folder is not None and outside_folders:
+            raise ConfigurationError("folder= and outside_folders=True contradict each other")
+        if days < 0:
+            raise ConfigurationError(f"days must be 0 or more, not {days}")
+        cutoff = time.time() - days * 86400
+        if folder is not None:
+            folder_id = await self._folder_id(folder)
+            rows = [
+                ChatSummary.model_validate(r.model_dump())
+                for r in await self.by_folder(folder_id)
+                if not r.archived
+            ]
+        else:
+            rows = [row async for row in self.iter(include_folders=True)]
+            # 0.6 leaves chats in folders out of the listing: ask each folder too.
+            filed: dict[str, ChatSummary] = {}
+            for f in await self._client.folders.list():
+                for r in await self.by_folder(f.id):
+                    if not r.archived:
+                        filed[r.id] = ChatSummary.model_validate(r.model_dump())
+            if outside_folders:
+                rows = [r for r in rows if r.id not in filed]
+            else:
+                rows += filed.values()
+        old = [r for r in dict((r.id, r) for r in rows).values() if _seconds(r) < cutoff]
+        if not dry_run:
+            for row in old:
+                await self.archive(row.id)
+        return old
+
+    async def _folder_id(self, name_or_id: str) -> str:
+        folders = await self._client.folders.list()
+        for f in folders:
+            if f.id == name_or_id:
+                return f.id
+        for f in folders:
+            if f.name.casefold() == name_or_id.strip().casefold():
+                return f.id
+        raise NotFoundError(
+            f"no folder {name_or_id!r}", method="GET", path="/api/v1/folders/", status_code=404
+        )
 
     async def share(self, chat_id: str) -> ChatRecord:
         """Create a share link; the record's ``share_id`` names it (``/s/<share_id>``)."""

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import Any
 
 from ..._responses import expect
-from ...errors import NotFoundError, UnexpectedResponseError
+from ...access import Access
+from ...errors import (
+    APIStatusError,
+    ConfigurationError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnexpectedResponseError,
+)
 from ...types import Model
 from .._resource import AsyncResource
+from ._permission import permitted
+
+_MODEL = "/api/v1/models/model"
 
 
 class AsyncModels(AsyncResource):
@@ -66,6 +77,217 @@ class AsyncModels(AsyncResource):
         if isinstance(body, dict) and "data" in body:
             body = body["data"]
         return expect(body, list, "GET", "/api/v1/models/")
+
+    # -- workspace (custom) models: create, change, enable, share, delete -----------------------
+
+    async def settings(self, model_id: str) -> dict[str, Any]:
+        """A workspace model's stored settings (``base_model_id``, ``params``, ``meta``,
+        ``is_active``, access); `NotFoundError` if it has none."""
+        try:
+            body = await self._get(_MODEL, id=model_id)
+        except NotFoundError:
+            body = None
+        if not isinstance(body, dict) or not body.get("id"):
+            raise NotFoundError(
+                f"no workspace model {model_id!r} on this server",
+                method="GET",
+                path=_MODEL,
+                status_code=404,
+            )
+        return body
+
+    async def create(
+        self,
+        model_id: str,
+        base_model: str,
+        *,
+        name: str | None = None,
+        system: str | None = None,
+        params: dict[str, Any] | None = None,
+        description: str | None = None,
+        capabilities: dict[str, bool] | None = None,
+        access: Access | str = "private",
+        active: bool = True,
+    ) -> dict[str, Any]:
+        """A custom model built on `base_model`, with its own system prompt and parameters
+        (``temperature``, ``max_tokens``, ...); private to you unless `access` says otherwise.
+        Returns its stored settings."""
+        if not model_id or any(c.isspace() for c in model_id):
+            raise ConfigurationError(f"a model id needs no spaces: {model_id!r}")
+        meta: dict[str, Any] = {"profile_image_url": "/static/favicon.png"}
+        if description is not None:
+            meta["description"] = description
+        if capabilities is not None:
+            meta["capabilities"] = capabilities
+        form = {
+            "id": model_id,
+            "base_model_id": base_model,
+            "name": name or model_id,
+            "meta": meta,
+            "params": {**(params or {}), **({"system": system} if system is not None else {})},
+            "is_active": active,
+            **_access_form(Access.of(access)),
+        }
+        await permitted(
+            self._client,
+            lambda: self._post("/api/v1/models/create", form),
+            "create workspace models",
+        )
+        await self._reload_server_list()
+        return await self.settings(model_id)
+
+    async def _reload_server_list(self) -> None:
+        """Chats look models up in the server's in-memory list, which it rebuilds only when
+        models are listed: without this a new or changed model is "not found" until then."""
+        self._client._names = None  # the display-name cache is stale too
+        await self.list()
+
+    async def update(
+        self,
+        model_id: str,
+        *,
+        name: str | None = None,
+        base_model: str | None = None,
+        system: str | None = None,
+        params: dict[str, Any] | None = None,
+        description: str | None = None,
+    ) -> dict[str, Any]:
+        """Change what is given (`params` are merged into the saved ones); the rest stays."""
+        current = await self.settings(model_id)
+        new_params = {**(current.get("params") or {}), **(params or {})}
+        if system is not None:
+            new_params["system"] = system
+        meta = dict(current.get("meta") or {})
+        if description is not None:
+            meta["description"] = description
+        form = {
+            **_stored_form(current),
+            "name": name or current.get("name") or model_id,
+            "base_model_id": base_model or current.get("base_model_id"),
+            "params": new_params,
+            "meta": meta,
+        }
+        await permitted(
+            self._client,
+            lambda: self._post(f"{_MODEL}/update", form, id=model_id),
+            f"change {model_id}",
+        )
+        await self._reload_server_list()
+        return await self.settings(model_id)
+
+    async def set_active(self, model_id: str, active: bool = True) -> dict[str, Any]:
+        """Enable or disable a model (the server's endpoint toggles; this sets)."""
+        current = await self.settings(model_id)
+        if bool(current.get("is_active")) != active:
+            await self._post(f"{_MODEL}/toggle", id=model_id)
+            await self._reload_server_list()
+            current = await self.settings(model_id)
+        return current
+
+    async def enable(self, model_id: str) -> dict[str, Any]:
+        return await self.set_active(model_id, True)
+
+    async def disable(self, model_id: str) -> dict[str, Any]:
+        return await self.set_active(model_id, False)
+
+    async def delete(self, model_id: str) -> bool:
+        """Delete a workspace model (0.9+ take a POST with a body; 0.6 a DELETE ``?id=``)."""
+        try:
+            done = await self._post(f"{_MODEL}/delete", {"id": model_id})
+        except APIStatusError as exc:
+            if exc.status_code != 405:
+                raise
+            done = await self._delete(f"{_MODEL}/delete", id=model_id)
+        self._client._names = None
+        return bool(done)
+
+    async def set_access(
+        self,
+        access: Access | str,
+        ids: Iterable[str] | str | None = None,
+        *,
+        match: str | None = None,
+    ) -> list[str]:
+        """Set who may use workspace models: the models in `ids`, or those whose id or name
+        contains `match` (case-insensitive). All or none: every model must exist and be
+        yours (or you an admin), checked before any changes. Returns the ids changed."""
+        access = Access.of(access)
+        targets = await self._targets(ids, match)
+        me = await self._client.me()
+        locked = [t["id"] for t in targets if me.role != "admin" and t.get("user_id") != me.id]
+        if locked:
+            raise PermissionDeniedError(
+                f"you may not change access to {', '.join(locked)} (not yours, and you are "
+                "no admin); nothing was changed",
+                method="POST",
+                path=f"{_MODEL}/access/update",
+                status_code=403,
+            )
+        for target in targets:
+            if "access_grants" in target:
+                form = {"id": target["id"], "name": target.get("name"), **_access_form(access)}
+                await self._post(f"{_MODEL}/access/update", form)
+            else:  # up to 0.8 access is part of the model's form
+                form = {**_stored_form(target), **_access_form(access)}
+                await self._post(f"{_MODEL}/update", form, id=target["id"])
+        return [t["id"] for t in targets]
+
+    async def _targets(
+        self, ids: Iterable[str] | str | None, match: str | None
+    ) -> list[dict[str, Any]]:
+        if (ids is None) == (match is None):
+            raise ConfigurationError("name the models by ids=[...] or by match='text' (one)")
+        custom = await self.custom()
+        if match is not None:
+            needle = match.casefold()
+            found = [
+                m
+                for m in custom
+                if needle in str(m.get("id", "")).casefold()
+                or needle in str(m.get("name", "")).casefold()
+            ]
+            if not found:
+                raise NotFoundError(
+                    f"no workspace model matches {match!r}; nothing was changed",
+                    method="GET",
+                    path=_MODEL,
+                    status_code=404,
+                )
+            return found
+        wanted = [ids] if isinstance(ids, str) else list(dict.fromkeys(ids or []))
+        by_id = {m.get("id"): m for m in custom}
+        missing = [i for i in wanted if i not in by_id]
+        if missing:
+            raise NotFoundError(
+                f"no workspace model {', '.join(map(repr, missing))}; nothing was changed"
+                + suggest(missing[0], [str(k) for k in by_id]),
+                method="GET",
+                path=_MODEL,
+                status_code=404,
+            )
+        return [by_id[i] for i in wanted]
+
+
+def _access_form(access: Access) -> dict[str, Any]:
+    # Both spellings: each release reads its own and ignores the other.
+    return {"access_control": access.access_control(), "access_grants": access.grants()}
+
+
+def _stored_form(record: dict[str, Any]) -> dict[str, Any]:
+    """The model form that leaves a stored model as it is (an update replaces every field,
+    and would re-enable a disabled model or reset its access otherwise)."""
+    form = {
+        "id": record["id"],
+        "base_model_id": record.get("base_model_id"),
+        "name": record.get("name") or record["id"],
+        "meta": record.get("meta") or {},
+        "params": record.get("params") or {},
+        "is_active": bool(record.get("is_active", True)),
+    }
+    access = Access.from_record(record)
+    if access is not None:
+        form.update(_access_form(access))
+    return form
 
 
 def suggest(name: str, candidates: list[str]) -> str:

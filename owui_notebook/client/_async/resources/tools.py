@@ -1,0 +1,74 @@
+"""Tools (the server's Python toolkits the model may call): ``/api/v1/tools``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import NotFoundError
+from ...types import Tool
+from .._resource import AsyncResource
+
+_BASE = "/api/v1/tools"
+
+
+class AsyncTools(AsyncResource):
+    """The workspace tools a chat can use: pass their ids as ``tool_ids=[...]``."""
+
+    async def list(self) -> list[Tool]:
+        """The tools this user may use (their code is not included; see `get`)."""
+        return [Tool.model_validate(r) for r in await self._get_list(f"{_BASE}/")]
+
+    async def get(self, tool_id: str) -> Tool:
+        """One tool with its code and function specs; `NotFoundError` names the known ids."""
+        try:
+            return Tool.model_validate(await self._get(f"{_BASE}/id/{tool_id}"))
+        except NotFoundError:
+            known = sorted(t.id for t in await self.list())
+            listed = ", ".join(known) if known else "none"
+            raise NotFoundError(
+                f"no tool {tool_id!r} on this server (tools you may use: {listed})",
+                method="GET",
+                path=f"{_BASE}/id/{tool_id}",
+                status_code=404,
+            ) from None
+
+    async def create(
+        self, tool_id: str, content: str, *, name: str | None = None, description: str = ""
+    ) -> Tool:
+        """Install a tool from its Python source (a ``class Tools`` with typed methods).
+
+        Needs an admin, or a user allowed to create workspace tools.
+        """
+        body = {
+            "id": tool_id,
+            "name": name or tool_id,
+            "content": content,
+            "meta": {"description": description, "manifest": {}},
+        }
+        await self._post(f"{_BASE}/create", body)
+        return await self.get(tool_id)
+
+    async def update(
+        self,
+        tool_id: str,
+        *,
+        content: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> Tool:
+        """Change a tool's code, name or description (what is not given is kept)."""
+        current = await self.get(tool_id)
+        meta: dict[str, Any] = dict(current.meta or {})
+        if description is not None:
+            meta["description"] = description
+        body = {
+            "id": tool_id,
+            "name": name or current.name,
+            "content": content if content is not None else current.content or "",
+            "meta": meta,
+        }
+        await self._post(f"{_BASE}/id/{tool_id}/update", body)
+        return await self.get(tool_id)
+
+    async def delete(self, tool_id: str) -> bool:
+        return bool(await self._delete(f"{_BASE}/id/{tool_id}/delete"))

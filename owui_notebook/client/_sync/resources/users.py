@@ -1,0 +1,89 @@
+# Generated from owui_notebook/client/_async/resources/users.py by scripts/unasync.py.
+# Do not edit: change the async source and run `python scripts/unasync.py`.
+"""Users (admins only): ``/api/v1/users``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import ConfigurationError, NotFoundError, PermissionDeniedError
+from ...types import User
+from .._resource import Resource
+
+_BASE = "/api/v1/users"
+ROLES = ("admin", "user", "pending")
+
+
+class Users(Resource):
+    """``client.users``: list, get, find, change role, delete (the server allows admins only)."""
+
+    def list(self) -> list[User]:
+        """Every user account."""
+        body = self._get(f"{_BASE}/all")
+        rows = body.get("users") if isinstance(body, dict) else body
+        return [User.model_validate(r) for r in rows or [] if isinstance(r, dict)]
+
+    def get(self, user_id: str) -> User:
+        """One user with email and role (0.6's own endpoint gives only a name: the list
+        serves every release alike)."""
+        for user in self.list():
+            if user.id == user_id:
+                return user
+        raise NotFoundError(
+            f"no user with id {user_id!r}", method="GET", path=f"{_BASE}/all", status_code=404
+        )
+
+    def find(self, email_or_name: str) -> User:
+        """The user with this email (case-insensitive), else this exact name."""
+        wanted = email_or_name.strip().casefold()
+        users = self.list()
+        for user in users:
+            if (user.email or "").casefold() == wanted:
+                return user
+        named = [u for u in users if (u.name or "").casefold() == wanted]
+        if len(named) == 1:
+            return named[0]
+        what = "several users are" if named else "no user is"
+        raise NotFoundError(
+            f"{what} called {email_or_name!r}: use the email or the id",
+            method="GET",
+            path=f"{_BASE}/all",
+            status_code=404,
+        )
+
+    def update(
+        self,
+        user_id: str,
+        *,
+        role: str | None = None,
+        name: str | None = None,
+        email: str | None = None,
+    ) -> User:
+        """Change a user's role (admin, user, pending), name or email; the rest stays."""
+        if role is not None and role not in ROLES:
+            raise ConfigurationError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        current = self.get(user_id)
+        # 0.6 wants every field of the form back; later releases take the changed ones.
+        form: dict[str, Any] = {
+            "role": role or current.role,
+            "name": current.name if name is None else name,
+            "email": current.email if email is None else email,
+        }
+        if current.profile_image_url is not None:  # listed (and required) up to 0.8 only
+            form["profile_image_url"] = current.profile_image_url
+        return User.model_validate(self._post(f"{_BASE}/{user_id}/update", form))
+
+    def set_role(self, user_id: str, role: str) -> User:
+        return self.update(user_id, role=role)
+
+    def delete(self, user_id: str) -> bool:
+        """Delete a user and everything they own on the server. There is no undo."""
+        me = self._client.me()
+        if me.id == user_id:
+            raise PermissionDeniedError(
+                "you cannot delete your own account from here",
+                method="DELETE",
+                path=f"{_BASE}/{user_id}",
+                status_code=403,
+            )
+        return bool(self._delete(f"{_BASE}/{user_id}"))

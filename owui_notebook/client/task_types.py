@@ -1,0 +1,213 @@
+"""Typed pieces of a task run: to-do items, steps, decisions, the events a run streams, its result.
+
+Shared by the async and the generated sync runner (``_async/task_runner.py``), so that both
+hand out the same classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from .types import ChatResult, ServerModel, Usage
+
+TodoStatus = Literal["open", "doing", "done"]
+TaskStatus = Literal["answered", "max_iterations", "aborted", "error"]
+
+
+class TodoItem(ServerModel):
+    """One entry of the task's to-do list."""
+
+    task: str
+    status: TodoStatus = "open"
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+class TaskOption(ServerModel):
+    """One of the ways forward a step offers when it cannot choose alone."""
+
+    label: str
+    description: str = ""
+
+
+class ToolCall(ServerModel):
+    """A tool the model used (or asked for) during a step, with what it returned if known."""
+
+    name: str
+    arguments: Any = None
+    result: Any = None
+
+
+class TaskStep(ServerModel):
+    """What the model answered in one iteration, parsed.
+
+    Exactly one way on: `final_answer` (done), `options` (two or more: a decision is
+    needed) or `next_action` (carry on).
+    """
+
+    thought: str = ""
+    todo: list[TodoItem] | None = None  # None: the step kept the previous list
+    findings: list[str] = Field(default_factory=list)  # new in this step
+    next_action: str | None = None
+    options: list[TaskOption] = Field(default_factory=list)
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    final_answer: str | None = None
+
+    @property
+    def kind(self) -> Literal["final", "options", "action"]:
+        if self.final_answer is not None:
+            return "final"
+        return "options" if len(self.options) >= 2 else "action"
+
+
+class TaskDecision(ServerModel):
+    """The decision model's pick among a step's options (``choice`` counts from 1)."""
+
+    model: str
+    options: list[TaskOption]
+    choice: int | None = None  # None: the decision model's answer named no valid option
+    reason: str = ""
+    result: ChatResult | None = Field(default=None, repr=False)
+
+    @property
+    def chosen(self) -> TaskOption | None:
+        if self.choice is None or not 1 <= self.choice <= len(self.options):
+            return None
+        return self.options[self.choice - 1]
+
+
+class TaskIteration(ServerModel):
+    """One iteration: the step, the answers it took (a retry included), figures."""
+
+    index: int
+    step: TaskStep | None = None  # None: no valid step (the run ended there)
+    results: list[ChatResult] = Field(default_factory=list, repr=False)
+    decision: TaskDecision | None = None
+    retried: bool = False
+    error: str | None = None
+    started_at: float | None = None  # wall clock, epoch seconds
+    duration: float | None = None  # seconds, every call of the iteration included
+
+    @property
+    def usage(self) -> Usage | None:
+        """Tokens of every answer of this iteration (decision included)."""
+        extra = [self.decision.result] if self.decision and self.decision.result else []
+        return sum_usage([r.usage for r in [*self.results, *extra]])
+
+
+class TaskResult(ServerModel):
+    """A finished (or stopped) task run; the whole run is one saved chat, `chat_id`."""
+
+    question: str
+    model: str
+    decision_model: str | None = None
+    status: TaskStatus
+    answer: str | None = None
+    todo: list[TodoItem] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=list)
+    iterations: list[TaskIteration] = Field(default_factory=list, repr=False)
+    max_iterations: int
+    chat_id: str | None = None
+    url: str | None = None
+    error: str | None = None
+    duration: float | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """Ended without an answer: at the iteration limit or stopped by the caller."""
+        return self.status in ("max_iterations", "aborted")
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "answered"
+
+    @property
+    def content(self) -> str:
+        """The answer's text ("" without one), as on a `ChatResult`."""
+        return self.answer or ""
+
+    @property
+    def usage(self) -> Usage | None:
+        return sum_usage([i.usage for i in self.iterations])
+
+    def __str__(self) -> str:
+        return self.content
+
+
+def sum_usage(usages: list[Usage | None]) -> Usage | None:
+    """Field-wise sum of the known figures; None when no answer reported any."""
+    known = [u for u in usages if u is not None]
+    if not known:
+        return None
+    totals: dict[str, int | None] = {}
+    for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
+        values = [getattr(u, key) for u in known if getattr(u, key) is not None]
+        totals[key] = sum(values) if values else None
+    return Usage(**totals)
+
+
+# -- events a run streams -----------------------------------------------------------------
+
+
+class TaskEvent(ServerModel):
+    """Base of what `stream_task` yields; ``kind`` tells them apart."""
+
+    kind: str
+    iteration: int
+
+
+class IterationStarted(TaskEvent):
+    kind: Literal["iteration"] = "iteration"
+    max_iterations: int
+
+
+class TextDelta(TaskEvent):
+    """Text of the answer being streamed: a step, its retry, or the decision model's pick."""
+
+    kind: Literal["text"] = "text"
+    text: str
+    model: str
+    role: Literal["step", "retry", "decision"] = "step"
+
+
+class StepParsed(TaskEvent):
+    kind: Literal["step"] = "step"
+    step: TaskStep
+
+
+class StepRejected(TaskEvent):
+    """The answer was not a valid step; `retrying` says whether it is asked once more."""
+
+    kind: Literal["rejected"] = "rejected"
+    error: str
+    retrying: bool
+
+
+class TodoUpdated(TaskEvent):
+    kind: Literal["todo"] = "todo"
+    todo: list[TodoItem]
+
+
+class FindingsAdded(TaskEvent):
+    kind: Literal["findings"] = "findings"
+    new: list[str]
+    findings: list[str]  # every finding so far
+
+
+class ToolCalls(TaskEvent):
+    kind: Literal["tool_calls"] = "tool_calls"
+    calls: list[ToolCall]
+
+
+class DecisionMade(TaskEvent):
+    kind: Literal["decision"] = "decision"
+    decision: TaskDecision
+
+
+class FinalAnswer(TaskEvent):
+    kind: Literal["final"] = "final"
+    answer: str

@@ -1,0 +1,278 @@
+"""A task run shown live in one output: to-do list, findings, each step, then the answer.
+
+Fed with the runner's events (``owui_notebook.client.task_types``). Everything a model wrote
+is escaped here, except the final answer, which is Markdown rendered by `safe_html`. The
+view is re-sent whole on each update, so step texts are shortened and only the tail of the
+step being streamed is shown; renders are throttled like an answer's.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import TYPE_CHECKING, Any
+
+from . import live
+from .markdown import safe_html
+from .views import error_html, link_html, sources_html, with_cursor
+
+if TYPE_CHECKING:
+    from ..client.task_types import TaskEvent, TaskResult, TodoItem, ToolCall
+
+_MUTED = "color:#777;font-size:0.85em"
+_BOX = "flex:1 1 0;min-width:0;border:1px solid #e0e0e0;border-radius:6px;padding:6px 10px"
+_MARKS = {"done": "☑", "doing": "▶", "open": "☐"}
+THOUGHT_CHARS = 300  # of each finished step's thought, in the log
+TAIL_CHARS = 1500  # of the step being streamed
+VALUE_CHARS = 160  # of a tool call's arguments or result
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return _short(text, VALUE_CHARS)
+
+
+def todo_html(todo: list[TodoItem]) -> str:
+    if not todo:
+        return f'<div style="{_MUTED}">no to-do list yet</div>'
+    items = []
+    for item in todo:
+        text = html.escape(item.task)
+        if item.status == "done":
+            text = f'<span style="color:#777;text-decoration:line-through">{text}</span>'
+        elif item.status == "doing":
+            text = f"<b>{text}</b>"
+        items.append(f"<li>{_MARKS[item.status]} {text}</li>")
+    return f'<ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>'
+
+
+def findings_html(findings: list[str]) -> str:
+    if not findings:
+        return f'<div style="{_MUTED}">none yet</div>'
+    items = "".join(f"<li>{html.escape(f)}</li>" for f in findings)
+    return f'<ul style="margin:0;padding-left:1.2em">{items}</ul>'
+
+
+def tool_call_text(call: ToolCall) -> str:
+    """``name(a=2, b=40) → result``, as under a chat answer (see `views.tool_calls_text`)."""
+    args = call.arguments
+    if isinstance(args, dict):
+        shown = _short(", ".join(f"{k}={v!r}" for k, v in args.items()), VALUE_CHARS)
+    else:
+        shown = _value(args)
+    text = f"{call.name}({shown})"
+    return text + (f" → {_value(call.result)}" if call.result is not None else "")
+
+
+class TaskDisplay:
+    """The live view of one task run (``%%owui task``); call `feed` with each event."""
+
+    def __init__(self, model: str, max_iterations: int, *, rich: bool | None = None) -> None:
+        self.model = model
+        self.max_iterations = max_iterations
+        self.rich = live.rich_frontend() if rich is None else rich
+        self.output = live.LiveOutput()
+        self.iteration = 0
+        self.todo: list[TodoItem] = []
+        self.findings: list[str] = []
+        self.log: list[str] = []  # HTML lines, one or more per finished step
+        self.current = ""  # text of the answer being streamed
+        self.current_role = "step"
+
+    # -- events -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.rich:
+            self.output.update(self._render, force=True)
+        else:
+            print(f"task with {self.model}, at most {self.max_iterations} steps …", flush=True)
+
+    def feed(self, event: TaskEvent) -> None:
+        kind = event.kind
+        if kind == "text":
+            first = not self.current
+            self.current += event.text  # type: ignore[attr-defined]
+            self.current_role = event.role  # type: ignore[attr-defined]
+            if self.rich:
+                self.output.update(self._render, force=first)
+            return
+        handler = getattr(self, f"_on_{kind}", None)
+        if handler is not None:
+            handler(event)
+        if self.rich:
+            self.output.update(self._render, force=True)
+
+    def _on_iteration(self, event: Any) -> None:
+        self.iteration = event.iteration
+        self.current = ""
+        self._say(f"── step {event.iteration} of at most {event.max_iterations} ──")
+
+    def _on_step(self, event: Any) -> None:
+        step = event.step
+        self.current = ""
+        line = f"<b>Step {event.iteration}</b>"
+        if step.thought:
+            line += f" · {html.escape(_short(step.thought, THOUGHT_CHARS))}"
+        if step.next_action and step.final_answer is None:
+            line += f' <span style="{_MUTED}">→ {html.escape(_short(step.next_action, 200))}</span>'
+        self.log.append(line)
+        if step.thought:
+            self._say(f"thought: {_short(step.thought, THOUGHT_CHARS)}")
+        if step.options:
+            labels = "; ".join(f"{i}. {o.label}" for i, o in enumerate(step.options, 1))
+            self.log.append(f'<span style="{_MUTED}">options: {html.escape(labels)}</span>')
+            self._say(f"options: {labels}")
+
+    def _on_rejected(self, event: Any) -> None:
+        self.current = ""
+        then = "asking once more" if event.retrying else "giving up"
+        text = f"step {event.iteration} is not a valid step ({event.error}); {then}"
+        self.log.append(f'<span style="color:#b26a00">⚠ {html.escape(text)}</span>')
+        self._say(f"⚠ {text}")
+
+    def _on_todo(self, event: Any) -> None:
+        self.todo = list(event.todo)
+        if not self.rich:
+            for item in self.todo:
+                print(f"  {_MARKS[item.status]} {item.task}")
+
+    def _on_findings(self, event: Any) -> None:
+        self.findings = list(event.findings)
+        if not self.rich:
+            for finding in event.new:
+                print(f"  + {finding}")
+
+    def _on_tool_calls(self, event: Any) -> None:
+        for call in event.calls:
+            text = tool_call_text(call)
+            self.log.append(f"🔧 <code>{html.escape(text)}</code>")
+            self._say(f"tool: {text}")
+
+    def _on_decision(self, event: Any) -> None:
+        self.current = ""
+        decision = event.decision
+        chosen = decision.chosen
+        if chosen is not None:
+            text = f"{decision.model} chose {decision.choice}. {chosen.label}"
+        else:
+            text = f"{decision.model} did not choose"
+        if decision.reason:
+            text += f": {_short(decision.reason, 200)}"
+        self.log.append(f"⚖ {html.escape(text)}")
+        self._say(f"decision: {text}")
+
+    def _on_final(self, event: Any) -> None:
+        self.current = ""
+        self._say(f"\n{event.answer}")
+
+    def _say(self, line: str) -> None:
+        if not self.rich:
+            print(line, flush=True)
+
+    # -- the end ------------------------------------------------------------------------
+
+    def finish(self, result: TaskResult | None, *, url: str | None = None) -> None:
+        """The final render: state, log, the answer (or why there is none), figures, link."""
+        self.current = ""
+        if result is not None:
+            self.todo, self.findings = list(result.todo), list(result.findings)
+        if self.rich:
+            self.output.update(lambda: self._final(result, url), force=True)
+        elif result is not None:
+            print(outcome_line(result), flush=True)
+
+    def _final(self, result: TaskResult | None, url: str | None) -> tuple[str, str]:
+        parts = [self._header(), self._state(), self._log_html()]
+        if result is not None and result.answer is not None:
+            parts.append(f'<div class="owui-answer">{safe_html(result.answer)}</div>')
+        if result is not None:
+            # What the knowledge bases and files gave the steps (tool runs are in the log).
+            cited = [
+                s for i in result.iterations for r in i.results for s in r.sources if not s.is_tool
+            ]
+            parts.append(sources_html(cited))
+        if result is not None and result.error:
+            parts.append(error_html(result.error))
+        foot = [html.escape(outcome_line(result))] if result is not None else []
+        if url:
+            foot.append(link_html(url, "open chat"))
+        if foot:
+            parts.append(f'<div style="{_MUTED};margin-top:4px">{" · ".join(foot)}</div>')
+        return _wrap(parts), self._plain(result)
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def _render(self) -> tuple[str, str]:
+        parts = [self._header(), self._state(), self._log_html()]
+        if self.current:
+            tail = self.current[-TAIL_CHARS:]
+            who = "decision model" if self.current_role == "decision" else "step"
+            pre = (
+                f'<pre style="white-space:pre-wrap;{_MUTED};margin:4px 0">{html.escape(tail)}</pre>'
+            )
+            parts.append(f'<div style="{_MUTED}">{who} {self.iteration} …</div>')
+            parts.append(with_cursor(pre))
+        return _wrap(parts), self._plain(None)
+
+    def _header(self) -> str:
+        step = (
+            f" · step {self.iteration} of at most {self.max_iterations}" if self.iteration else ""
+        )
+        return f'<div style="font-weight:600">Task · {html.escape(self.model)}{step}</div>'
+
+    def _state(self) -> str:
+        return (
+            '<div style="display:flex;gap:10px;align-items:flex-start;margin:4px 0">'
+            f'<div style="{_BOX}"><div style="font-weight:600">To-do</div>'
+            f"{todo_html(self.todo)}</div>"
+            f'<div style="{_BOX}"><div style="font-weight:600">Key findings</div>'
+            f"{findings_html(self.findings)}</div></div>"
+        )
+
+    def _log_html(self) -> str:
+        if not self.log:
+            return ""
+        lines = "".join(f"<div>{line}</div>" for line in self.log)
+        return f'<div style="margin:4px 0">{lines}</div>'
+
+    def _plain(self, result: TaskResult | None) -> str:
+        lines = [f"Task · {self.model}"]
+        lines += [f"{_MARKS[i.status]} {i.task}" for i in self.todo]
+        lines += [f"- {f}" for f in self.findings]
+        if result is not None:
+            if result.answer is not None:
+                lines += ["", result.answer]
+            lines.append(outcome_line(result))
+        elif self.current:
+            lines += ["", self.current[-TAIL_CHARS:]]
+        return "\n".join(lines)
+
+
+def _wrap(parts: list[str]) -> str:
+    return f'<div class="owui-task">{"".join(p for p in parts if p)}</div>'
+
+
+def outcome_line(result: TaskResult) -> str:
+    """``answered in 3 steps · 2.1 s · 480 tokens`` (how the run ended, and its figures)."""
+    steps = len(result.iterations)
+    noun = "step" if steps == 1 else "steps"
+    state = {
+        "answered": f"answered in {steps} {noun}",
+        "max_iterations": f"no answer within {result.max_iterations} {noun}: stopped at the limit",
+        "aborted": f"stopped after {steps} {noun}; what was answered is saved",
+        "error": f"ended with an error in step {steps}",
+    }[result.status]
+    parts = [state]
+    if result.duration is not None:
+        parts.append(f"{result.duration:.1f} s")
+    usage = result.usage
+    if usage is not None and usage.total_tokens is not None:
+        parts.append(f"{usage.total_tokens} tokens")
+    return " · ".join(parts)
