@@ -1,8 +1,10 @@
-"""``owui-notebook`` command line: the demo (main job) and a local sandbox server.
+"""``owui-notebook``: run the quickstart notebook, a local Open WebUI sandbox, or JupyterLab.
 
-owui-notebook demo            # start a local Open WebUI sandbox, hold a streamed chat
-owui-notebook demo --url URL  # the same against your own server ($OWUI_API_KEY)
-owui-notebook sandbox         # start the sandbox and keep it running until Ctrl-C
+owui-notebook demo              # start a sandbox, run notebooks/01-quickstart.ipynb in a kernel
+owui-notebook demo --url URL    # the same against your own server ($OWUI_API_KEY)
+owui-notebook sandbox           # a local Open WebUI with demo models, until Ctrl-C
+owui-notebook lab               # the sandbox and JupyterLab on notebooks/, until Ctrl-C
+owui-notebook run NOTEBOOK...   # run notebooks against $OWUI_URL or a running sandbox
 """
 
 from __future__ import annotations
@@ -10,110 +12,259 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
-DEMO_PROMPTS = (
-    "Hello! Introduce yourself in one sentence.",
-    "What did I just ask you?",
-)
+if TYPE_CHECKING:
+    from .notebook_runner import CellReport
+    from .testing.sandbox import Sandbox
+
+# The clone's notebooks/ (an editable install), else ./notebooks.
+_REPO_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+QUICKSTART = "01-quickstart.ipynb"
+DEFAULT_OUT = Path("build") / "demo"
 
 
 def _log(message: str) -> None:
     print(f"[owui-notebook] {message}", file=sys.stderr, flush=True)
 
 
+def _notebooks_dir() -> Path:
+    for candidate in (_REPO_NOTEBOOKS, Path.cwd() / "notebooks"):
+        if (candidate / QUICKSTART).exists():
+            return candidate
+    raise SystemExit(
+        "cannot find the notebooks/ folder: run this from a clone of owui-notebook, "
+        "or pass the notebook's path"
+    )
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (a closing terminal, a container stop) cleans up like Ctrl-C does."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 @contextlib.contextmanager
-def _server(args: argparse.Namespace) -> Iterator[tuple[str, str]]:
-    """(url, key) of the user's server, or of a sandbox started for the duration."""
+def _sandbox(args: argparse.Namespace, *, announce: bool = False) -> Iterator[Sandbox]:
+    """A started sandbox, published for notebooks on this machine while it runs."""
+    from .testing.connection import SandboxLink, clear_link, write_link
+    from .testing.sandbox import Sandbox
+
+    provider_key = os.environ.get(args.provider_key_env) if args.provider_key_env else None
+    box = Sandbox(
+        args.server_version,
+        port=args.port,
+        data_dir=args.data_dir,
+        provider_url=args.provider_url,
+        provider_key=provider_key,
+        log=_log,
+    )
+    _log(
+        f"starting a local Open WebUI {args.server_version} sandbox "
+        "(the first run installs it into ~/.cache/owui-notebook: about 3-5 minutes)"
+    )
+    write_link(SandboxLink("starting", os.getpid(), version=args.server_version))
+    try:
+        started = time.monotonic()
+        box.start()
+        write_link(SandboxLink("ready", os.getpid(), box.url, box.api_key, box.version))
+        _log(f"sandbox up in {time.monotonic() - started:.0f} s")
+        if announce:
+            _announce(box)
+        yield box
+    finally:
+        clear_link()
+        box.stop()
+
+
+def _announce(box: Sandbox) -> None:
+    from .client import OpenWebUI
+
+    with OpenWebUI(box.url, box.api_key) as client:
+        models = ", ".join(m.id for m in client.models.list()) or "(none yet)"
+    print(f"Open WebUI {box.version} sandbox running at {box.url}", flush=True)
+    print(f"  models:       {models}")
+    print(f"  web UI login: {box.admin_email} / {box.admin_password}")
+    print(f"  API key:      {box.api_key}")
+    print("In a notebook on this machine (it finds this sandbox by itself):")
+    print("  %load_ext owui_notebook")
+    print("  %owui connect")
+    print("Elsewhere:")
+    print(f"  export OWUI_URL={box.url} OWUI_API_KEY=<the API key above>")
+    print("Ctrl-C stops it.", flush=True)
+
+
+def _server_env(args: argparse.Namespace) -> contextlib.AbstractContextManager[dict[str, str]]:
+    """OWUI_URL and OWUI_API_KEY for a kernel: the user's server, or a sandbox for the duration."""
     if args.url:
         key = os.environ.get("OWUI_API_KEY")
         if not key:
             raise SystemExit("set OWUI_API_KEY to an API key of that server (Settings > Account)")
-        yield args.url, key
-        return
-    from .testing.sandbox import Sandbox
+        return contextlib.nullcontext({"OWUI_URL": args.url, "OWUI_API_KEY": key})
 
-    _log(
-        f"starting a local Open WebUI {args.server_version} sandbox "
-        "(the first run installs it: about 3-5 minutes)"
-    )
-    with Sandbox(args.server_version, port=args.port, data_dir=args.data_dir, log=_log) as box:
-        _log(f"Open WebUI {box.version} is up at {box.url} (admin login: {box.admin_email})")
-        yield box.url, box.api_key
+    @contextlib.contextmanager
+    def sandboxed() -> Iterator[dict[str, str]]:
+        with _sandbox(args) as box:
+            yield {"OWUI_URL": box.url, "OWUI_API_KEY": box.api_key}
+
+    return sandboxed()
+
+
+def _run_notebooks(paths: list[Path], out: Path, env: dict[str, str] | None) -> int:
+    from .notebook_runner import preview, run_notebook
+
+    failed = 0
+    for path in paths:
+        print(f"\n=== {path.name}", flush=True)
+
+        def show(report: CellReport, total: int) -> None:
+            mark = "error" if report.error else f"{report.seconds:.1f} s"
+            print(f"[{report.number}/{total}] {report.source}  ({mark})", flush=True)
+            if report.text:
+                print(preview(report), flush=True)
+
+        run = run_notebook(path, out, env=env, on_cell=show)
+        if run.errors:
+            failed += 1
+            print(f"FAILED: {path.name}: {run.errors[0].error}", file=sys.stderr)
+        print(f"executed notebook: {run.ipynb}")
+        if run.html:
+            print(f"as HTML:           {run.html}")
+    return 1 if failed else 0
+
+
+def _notebook_paths(names: list[str]) -> list[Path]:
+    if not names:
+        return [_notebooks_dir() / QUICKSTART]
+    paths = [Path(n) for n in names]
+    for p in paths:
+        if not p.exists():
+            raise SystemExit(f"no notebook at {p}")
+    return paths
 
 
 def demo(args: argparse.Namespace) -> int:
-    from .client import OpenWebUI, OpenWebUIError, validate_history
-
+    paths = _notebook_paths(args.notebooks)
+    _stop_on_sigterm()
     try:
-        with _server(args) as (url, key), OpenWebUI(url, key) as client:
-            info = client.server_info()
-            model = args.model or next(iter(m.id for m in client.models.list()), None)
-            if model is None:
-                raise SystemExit(
-                    "the server lists no models: add a connection in its admin settings"
-                )
-            print(f"Open WebUI {info.version} at {url}, model {model}\n")
-            chat = client.chat(model, title="owui-notebook demo")
-            for prompt in args.prompt or DEMO_PROMPTS:
-                print(f">>> {prompt}")
-                with chat.stream(prompt) as stream:
-                    for text in stream:
-                        print(text, end="", flush=True)
-                result = stream.result
-                ttft = f"{result.timings.ttft * 1000:.0f} ms" if result.timings.ttft else "n/a"
-                tokens = result.usage.completion_tokens if result.usage else None
-                print(f"\n    [first token {ttft}, {tokens} tokens]\n")
-            saved = client.chats.get(chat.id or "")
-            problems = validate_history(saved)
-            print(f"chat id: {chat.id}")
-            print(f"open it: {chat.url}")
-            print(f"saved thread: {chat.turns} turns, tree {problems or 'valid'}")
-            return 0 if not problems else 1
-    except OpenWebUIError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        with _server_env(args) as env:
+            return _run_notebooks(paths, Path(args.out), env)
+    except KeyboardInterrupt:
+        print("\nstopped", file=sys.stderr)
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    """Against $OWUI_URL/$OWUI_API_KEY, or the running sandbox the notebooks find themselves."""
+    return _run_notebooks(_notebook_paths(args.notebooks), Path(args.out), None)
 
 
 def sandbox(args: argparse.Namespace) -> int:
-    import time
+    if args.install_only:
+        from .testing.server import ensure_server_venv
 
-    from .testing.sandbox import Sandbox
-
-    with Sandbox(args.server_version, port=args.port, data_dir=args.data_dir, log=_log) as box:
-        print(f"Open WebUI {box.version} sandbox running at {box.url}")
-        print(f"  admin login: {box.admin_email} / {box.admin_password}")
-        print(f"  export OWUI_URL={box.url}")
-        print(f"  export OWUI_API_KEY={box.api_key}")
-        print("Ctrl-C stops it.", flush=True)
-        try:
+        venv = ensure_server_venv(args.server_version, log=_log)
+        print(f"Open WebUI {args.server_version} is installed in {venv}")
+        return 0
+    _stop_on_sigterm()
+    try:
+        with _sandbox(args, announce=True):
             while True:
                 time.sleep(3600)
-        except KeyboardInterrupt:
-            print("\nstopping...")
+    except KeyboardInterrupt:
+        print("\nstopped", flush=True)
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def lab(args: argparse.Namespace) -> int:
+    _stop_on_sigterm()
+    jupyter = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={_notebooks_dir()}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        jupyter.append("--allow-root")  # containers often run as root; Jupyter refuses it bare
+    try:
+        with _sandbox(args, announce=True) as box:
+            env = {**os.environ, "OWUI_URL": box.url, "OWUI_API_KEY": box.api_key}
+            proc = subprocess.Popen(jupyter + args.lab_args, env=env, start_new_session=True)
+            try:
+                proc.wait()
+            finally:
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    try:
+                        proc.wait(timeout=15)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(proc.pid, signal.SIGKILL)
+    except KeyboardInterrupt:
+        print("\nstopped", flush=True)
+    return 0
+
+
+def _sandbox_options(p: argparse.ArgumentParser) -> None:
     from .testing.sandbox import DEFAULT_VERSION
 
+    p.add_argument("--server-version", default=DEFAULT_VERSION, help="Open WebUI release")
+    p.add_argument("--port", type=int, default=None, help="port for the sandbox (default: free)")
+    p.add_argument(
+        "--data-dir", default=None, help="keep the sandbox's chats and users here between runs"
+    )
+    p.add_argument(
+        "--provider-url",
+        default=None,
+        help="an OpenAI-compatible endpoint with real models, e.g. a local Ollama's "
+        "http://127.0.0.1:11434/v1 (default: the bundled deterministic demo models)",
+    )
+    p.add_argument(
+        "--provider-key-env",
+        default=None,
+        metavar="VAR",
+        help="environment variable holding that endpoint's API key",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="owui-notebook", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, func, text in (
-        ("demo", demo, "hold a short streamed chat (in a local sandbox unless --url)"),
-        ("sandbox", sandbox, "run a local Open WebUI with demo models until Ctrl-C"),
-    ):
-        p = sub.add_parser(name, help=text, description=text)
-        p.set_defaults(func=func)
-        p.add_argument("--server-version", default=DEFAULT_VERSION, help="Open WebUI release")
-        p.add_argument("--port", type=int, default=None, help="port for the sandbox server")
-        p.add_argument("--data-dir", default=None, help="keep the sandbox's data here between runs")
-        if name == "demo":
-            p.add_argument("--url", default=os.environ.get("OWUI_URL"), help="your own server")
-            p.add_argument("-m", "--model", default=None, help="model id (default: the first)")
-            p.add_argument("prompt", nargs="*", help="prompts to send (default: a short demo)")
-    args = parser.parse_args(argv)
+
+    p = sub.add_parser("demo", help="run the quickstart notebook end to end (sandbox unless --url)")
+    p.set_defaults(func=demo)
+    _sandbox_options(p)
+    p.add_argument("--url", default=None, help="your own server instead ($OWUI_API_KEY)")
+    p.add_argument("--out", default=str(DEFAULT_OUT), help="where the executed notebooks go")
+    p.add_argument("notebooks", nargs="*", help="notebooks to run (default: 01-quickstart)")
+
+    p = sub.add_parser("sandbox", help="run a local Open WebUI with demo models until Ctrl-C")
+    p.set_defaults(func=sandbox)
+    _sandbox_options(p)
+    p.add_argument("--install-only", action="store_true", help="install the server (once) and exit")
+
+    p = sub.add_parser(
+        "lab",
+        help="the sandbox plus JupyterLab on notebooks/, until Ctrl-C "
+        "(other options go to JupyterLab)",
+    )
+    p.set_defaults(func=lab)
+    _sandbox_options(p)
+
+    p = sub.add_parser("run", help="run notebooks against $OWUI_URL or the running sandbox")
+    p.set_defaults(func=run)
+    p.add_argument("--out", default=str(DEFAULT_OUT), help="where the executed notebooks go")
+    p.add_argument("notebooks", nargs="+", help="notebooks to run")
+
+    # Options `lab` does not know go to JupyterLab (--no-browser, --ServerApp.port=...).
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.lab_args = extra
     return args.func(args)
 
 

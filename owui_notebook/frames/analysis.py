@@ -100,7 +100,11 @@ def usage_over_time(
     table.attrs = {**dict(frame.attrs), "metric": metric, "freq": unit}
     if plot or ax is not None:
         axes = _axes(ax)
-        if not table.empty:
+        if len(table) == 1:  # one period: a line has no extent, bars read at a glance
+            bars = table.astype("float64")
+            bars.index = bars.index.strftime("%Y-%m-%d")
+            bars.plot.bar(ax=axes, rot=0)
+        elif not table.empty:
             table.astype("float64").plot(ax=axes, marker="o")
         axes.set_title(f"{metric.replace('_', ' ')} per model per {unit}")
         axes.set_xlabel(f"{unit} (UTC)")

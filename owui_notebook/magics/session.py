@@ -35,15 +35,31 @@ class Session:
     # -- connection ---------------------------------------------------------------------
 
     def connect(self, url: str | None, key_env: str | None = None) -> OpenWebUI:
-        """Open (or replace) the connection and check the key works."""
+        """Open (or replace) the connection and check the key works.
+
+        URL: the argument, else ``$OWUI_URL``, else this machine's running
+        ``owui-notebook sandbox``. Key: ``$key_env``, ``$OWUI_API_KEY``, the sandbox's own
+        key for the sandbox's URL, else a hidden prompt.
+        """
         from ..client import OpenWebUI
+        from ..client._defaults import use_connection
 
         url = url or os.environ.get(URL_ENV)
+        sandbox = None
+        if not url:  # a sandbox still starting (Binder opens notebooks early) is waited for
+            sandbox = _local_sandbox()
+            url = sandbox.url if sandbox is not None else None
+        elif not (key_env or os.environ.get(KEY_ENV)):
+            sandbox = _local_sandbox(wait=False)
         if not url:
             raise UsageError(
-                f"no server URL: write %owui connect https://your-server, or set ${URL_ENV}"
+                f"no server URL: write %owui connect https://your-server, set ${URL_ENV}, "
+                "or start a local one with `owui-notebook sandbox`"
             )
-        key = _read_key(key_env)
+        if sandbox is not None and url.rstrip("/") == sandbox.url and not key_env:
+            key = os.environ.get(KEY_ENV) or sandbox.api_key
+        else:
+            key = _read_key(key_env)
         client = OpenWebUI(url, key)
         try:
             client.server_info()
@@ -53,6 +69,8 @@ class Session:
             raise
         self.close()
         self.client, self.user = client, user
+        # So that panels and clients made in later cells without a URL reach this server.
+        use_connection(client.settings.base_url, client.settings.api_key)
         self._model_ids = None
         self.model = self.model or self.default_model()
         return client
@@ -62,13 +80,18 @@ class Session:
         if self.client is None:
             if os.environ.get(URL_ENV) and os.environ.get(KEY_ENV):
                 return self.connect(None)
+            if not os.environ.get(URL_ENV) and _local_sandbox(wait=False) is not None:
+                return self.connect(None)
             raise UsageError(
                 f"not connected: run %owui connect URL first (or set ${URL_ENV} and ${KEY_ENV})"
             )
         return self.client
 
     def close(self) -> None:
+        from ..client._defaults import forget_connection
+
         if self.client is not None:
+            forget_connection(self.client.settings.base_url)
             self.client.close()
         self.client = self.user = self.chat = None
 
@@ -140,6 +163,20 @@ class Session:
             "chat_title": self.chat.title if self.chat else None,
             "chat_url": self.chat.url if self.chat else None,
         }
+
+
+def _local_sandbox(*, wait: bool = True) -> Any:
+    """The running `owui-notebook sandbox` of this machine, waiting while it starts; or None."""
+    from ..testing.connection import read_link, wait_for_link
+
+    if not wait:
+        link = read_link()
+        return link if link is not None and link.ready else None
+
+    def waiting(link: Any) -> None:
+        print("waiting for the local Open WebUI sandbox to finish starting...", flush=True)
+
+    return wait_for_link(on_wait=waiting)
 
 
 def _read_key(key_env: str | None) -> str:

@@ -25,6 +25,8 @@ MARKER = ".owui-notebook-complete"
 _OWN_PARTIAL = ".owui-notebook-installing"
 # On these machines this version is a local CPU wheel; any other torch pulls GBs of CUDA.
 TORCH_REQUIREMENT = "torch==2.13.0"
+# An extra index for torch (Binder sets PyTorch's CPU index: PyPI's Linux wheel is the CUDA one).
+TORCH_INDEX_ENV = "OWUI_NOTEBOOK_TORCH_INDEX"
 # A .partial venv touched this recently may belong to an installer that takes no lock of ours.
 _PARTIAL_FRESH_SECONDS = 300.0
 _PARTIAL_WAIT_SECONDS = 45 * 60.0
@@ -148,9 +150,12 @@ def _install(version: str, venv: Path, partial: Path, log: Log) -> None:
     partial.mkdir(parents=True)
     # Says "made under our lock": found later, the install died and the directory is stale.
     (partial / _OWN_PARTIAL).write_text(f"{os.getpid()}\n")
+    torch_source = [TORCH_REQUIREMENT]
+    if os.environ.get(TORCH_INDEX_ENV):  # e.g. PyTorch's CPU wheels where no GPU exists
+        torch_source += ["--extra-index-url", os.environ[TORCH_INDEX_ENV]]
     steps = [
         ("create the venv", [sys.executable, "-m", "venv", str(partial)]),
-        (f"pip install {TORCH_REQUIREMENT}", [py, "-m", "pip", "install", "-q", TORCH_REQUIREMENT]),
+        (f"pip install {TORCH_REQUIREMENT}", [py, "-m", "pip", "install", "-q", *torch_source]),
         (
             f"pip install open-webui=={version}",
             [py, "-m", "pip", "install", "-q", f"open-webui=={version}"],
