@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from owui_notebook.client import AsyncOpenWebUI, OpenWebUI
+from owui_notebook.testing.connection import LINK_ENV
 
-pytest_plugins = ["owui_notebook.testing.pytest_plugin"]
+# The second fails any test whose output, logs or errors show a sandbox's key or token.
+pytest_plugins = ["owui_notebook.testing.pytest_plugin", "owui_notebook.testing.secret_scan"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A sandbox the developer left running (owui-notebook sandbox) must not be what a test
+    # connects to when it expects no connection; tests that want a link make their own.
+    os.environ[LINK_ENV] = os.path.join(tempfile.mkdtemp(prefix="owui-link-"), "sandbox.json")
 
 
 @pytest.fixture
@@ -39,6 +50,7 @@ async def aclient_any(owui_sandbox_any):
 def provider_any(owui_sandbox_any):
     """The deterministic provider behind the server under test, reset after the test."""
     provider = owui_sandbox_any.provider
+    provider.clear_requests()
     yield provider
     provider.reset()
 

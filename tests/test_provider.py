@@ -196,7 +196,8 @@ def test_answer_rule():
         {"role": "user", "content": [{"type": "text", "text": "two"}, {"type": "image_url"}]},
         {"role": "system", "content": "ignored, not the first"},
     ]
-    assert answer_text("beta", messages) == "beta says: turn 2. You said: two System: Be brief."
+    expected = "beta says: turn 2. You said: two [1 image] System: Be brief."
+    assert answer_text("beta", messages) == expected
     assert answer_text("alpha", [user("multi\nline   text")]) == (
         "alpha says: turn 1. You said: multi line text."
     )

@@ -16,10 +16,13 @@ from ._async.chat import AsyncChat
 from ._async.chat_stream import AsyncChatStream
 from ._async.client import AsyncOpenWebUI
 from ._async.completion_stream import AsyncCompletionStream
+from ._async.task_runner import AsyncTaskStream
 from ._sync.chat import Chat
 from ._sync.chat_stream import ChatStream
 from ._sync.client import OpenWebUI
 from ._sync.completion_stream import CompletionStream
+from ._sync.task_runner import TaskStream
+from .access import Access
 from .errors import (
     APIStatusError,
     AuthenticationError,
@@ -40,6 +43,18 @@ from .errors import (
     UnsupportedFeatureError,
 )
 from .history import check_history, repair_history, thread, validate_history
+from .prompt_template import PromptVariableError
+from .prompt_template import expand as expand_prompt
+from .task_types import (
+    TaskDecision,
+    TaskEvent,
+    TaskIteration,
+    TaskOption,
+    TaskResult,
+    TaskStep,
+    TodoItem,
+    ToolCall,
+)
 from .types import (
     ChatRecord,
     ChatResult,
@@ -48,22 +63,31 @@ from .types import (
     Feedback,
     FileRecord,
     Folder,
+    Group,
+    KnowledgeBase,
     Model,
+    Note,
+    Prompt,
     ServerInfo,
     SessionUser,
+    Source,
+    SourceDocument,
     StreamDelta,
     Tag,
     Timings,
+    Tool,
     Usage,
 )
 from .usage import normalize_usage
 
 __all__ = [
     "APIStatusError",
+    "Access",
     "AsyncChat",
     "AsyncChatStream",
     "AsyncCompletionStream",
     "AsyncOpenWebUI",
+    "AsyncTaskStream",
     "AuthenticationError",
     "BadRequestError",
     "Chat",
@@ -78,27 +102,46 @@ __all__ = [
     "Feedback",
     "FileRecord",
     "Folder",
+    "Group",
     "InvalidHistoryError",
+    "KnowledgeBase",
     "Model",
     "ModelError",
     "NotFoundError",
+    "Note",
     "OpenWebUI",
     "OpenWebUIError",
     "PermissionDeniedError",
+    "Prompt",
+    "PromptVariableError",
     "RateLimitError",
     "RequestTimeout",
     "ServerError",
     "ServerInfo",
     "SessionUser",
+    "Source",
+    "SourceDocument",
     "StreamDelta",
     "StreamInterrupted",
     "Tag",
+    "TaskDecision",
+    "TaskEvent",
+    "TaskIteration",
+    "TaskOption",
+    "TaskResult",
+    "TaskStep",
+    "TaskStream",
     "Timings",
+    "TodoItem",
+    "Tool",
+    "ToolCall",
     "TransportError",
     "UnexpectedResponseError",
     "UnsupportedFeatureError",
     "Usage",
+    "User",
     "check_history",
+    "expand_prompt",
     "normalize_usage",
     "repair_history",
     "thread",

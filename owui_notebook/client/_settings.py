@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import os
 import platform
+import ssl
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
 from .._version import __version__
+from ._defaults import default_connection
 from .errors import ConfigurationError, register_secret
 
 URL_ENV = "OWUI_URL"
 KEY_ENV = "OWUI_API_KEY"
+CA_ENV = "OWUI_CA_BUNDLE"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # A model may think for minutes before its next token; only the gap between chunks counts.
 STREAM_TIMEOUT = httpx.Timeout(60.0, connect=10.0, read=300.0)
@@ -31,7 +35,10 @@ def normalize_url(url: str) -> str:
     """Validate a server URL and drop a trailing slash or a pasted ``/api``/``/c/<id>`` suffix."""
     url = url.strip()
     if not url:
-        raise ConfigurationError(f"no Open WebUI URL: pass base_url=... or set {URL_ENV}")
+        raise ConfigurationError(
+            f"no Open WebUI URL: pass base_url=..., set {URL_ENV}, "
+            "or start a local one with `owui-notebook sandbox`"
+        )
     if "://" not in url:
         url = "http://" + url
     parts = urlsplit(url)
@@ -50,6 +57,22 @@ def normalize_url(url: str) -> str:
     if "/c/" in path:  # a chat link pasted from the browser
         path = path.split("/c/")[0]
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def resolve_verify(verify: bool | str) -> bool | str:
+    """TLS verification: on by default; a CA bundle (PEM file or directory) from `verify` or
+    ``$OWUI_CA_BUNDLE`` for servers with a private CA; ``False`` turns it off."""
+    if verify is True and os.environ.get(CA_ENV):
+        verify = os.environ[CA_ENV]
+    if isinstance(verify, str):
+        path = Path(verify).expanduser()
+        if not path.exists():
+            raise ConfigurationError(
+                f"CA bundle {verify!r} not found: pass verify= the path of a PEM file (or a "
+                f"directory) of CA certificates, or fix ${CA_ENV}"
+            )
+        return str(path)
+    return bool(verify)
 
 
 @dataclass(frozen=True)
@@ -73,7 +96,13 @@ class Settings:
         max_retries: int,
         verify: bool | str,
     ) -> Settings:
+        if not base_url and not os.environ.get(URL_ENV):
+            found = default_connection()
+            if found is not None:
+                base_url = found[0]
+                api_key = found[1] if api_key is None else api_key
         url = normalize_url(base_url or os.environ.get(URL_ENV, ""))
+        verify = resolve_verify(verify)
         key = api_key if api_key is not None else os.environ.get(KEY_ENV) or None
         if key is not None:
             key = key.strip()
@@ -94,6 +123,19 @@ class Settings:
             timeout = httpx.Timeout(float(timeout), connect=min(float(timeout), 10.0))
         # An explicit timeout also bounds the wait between streamed chunks.
         return cls(url, key, timeout, max_retries, verify, timeout)
+
+    def ssl_verify(self) -> bool | ssl.SSLContext:
+        """What httpx takes as ``verify=``: a CA bundle becomes an SSL context."""
+        if not isinstance(self.verify, str):
+            return self.verify
+        try:
+            if Path(self.verify).is_dir():
+                return ssl.create_default_context(capath=self.verify)
+            return ssl.create_default_context(cafile=self.verify)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigurationError(
+                f"cannot read the CA bundle {self.verify!r} ({exc}): it needs PEM certificates"
+            ) from None
 
     def headers(self) -> dict[str, str]:
         headers = {"User-Agent": user_agent(), "Accept": "application/json"}

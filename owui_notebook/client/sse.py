@@ -63,6 +63,7 @@ class ChunkInfo:
     finish_reason: str | None = None
     error: str | None = None
     done: bool = False
+    sources: list[dict[str, Any]] | None = None  # citations: Open WebUI's ``{"sources": [...]}``
     extra: dict[str, Any] | None = None
 
 
@@ -104,7 +105,11 @@ def parse_chunk(data: str) -> ChunkInfo:
     usage = obj.get("usage")
     if isinstance(usage, dict) and usage:
         info.usage = usage
-    if choices is None and usage is None:
+    sources = obj.get("sources")
+    if isinstance(sources, list):
+        # Sent before the first token (retrieval) or later (tools, web pages): each adds more.
+        info.sources = [s for s in sources if isinstance(s, dict)]
+    if choices is None and usage is None and sources is None:
         info.extra = obj
     return info
 

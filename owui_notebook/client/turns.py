@@ -40,9 +40,17 @@ def empty_history() -> dict[str, Any]:
 
 
 def model_messages(
-    history: dict[str, Any], system: str | None, prompt: str
+    history: dict[str, Any],
+    system: str | None,
+    prompt: str,
+    images: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """What the model is sent: the system prompt, the active thread, then the new prompt."""
+    """What the model is sent: the system prompt, the active thread, then the new prompt.
+
+    User messages with images (`images` for the new prompt: ``files`` entries of type
+    ``image``) become OpenAI content parts, text first, as the web UI sends them; earlier
+    images in the thread are sent again so the model still sees them.
+    """
     out: list[dict[str, Any]] = []
     if system:
         out.append({"role": "system", "content": system})
@@ -52,9 +60,70 @@ def model_messages(
             content = message.get("content") or ""
             if role == "assistant" and not content:
                 continue  # a failed or empty answer teaches the model nothing
+            if role == "user":
+                content = user_content(content, message.get("files") or [])
             out.append({"role": role, "content": content})
-    out.append({"role": "user", "content": prompt})
+    out.append({"role": "user", "content": user_content(prompt, images or [])})
     return out
+
+
+def user_content(text: str, files: list[dict[str, Any]]) -> str | list[dict[str, Any]]:
+    """A user message's content: the text, or text and ``image_url`` parts if it has images."""
+    urls = [
+        f["url"]
+        for f in files
+        if isinstance(f, dict) and f.get("type") == "image" and isinstance(f.get("url"), str)
+    ]
+    if not urls:
+        return text
+    parts: list[dict[str, Any]] = [{"type": "text", "text": text}]
+    parts.extend({"type": "image_url", "image_url": {"url": url}} for url in urls)
+    return parts
+
+
+def task_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A thread as the server's title/tags/follow-up tasks take it: role and text only."""
+    return [
+        {"role": m["role"], "content": m.get("content") or ""}
+        for m in messages
+        if m.get("role") in ("user", "assistant")
+    ]
+
+
+@dataclass
+class TurnExtras:
+    """What a turn carries besides its prompt: server tools, images, follow-up suggestions."""
+
+    tool_ids: list[str] = field(default_factory=list)
+    images: list[Any] = field(default_factory=list)  # images.Image
+    follow_ups: bool = False
+
+    def image_files(self) -> list[dict[str, Any]]:
+        """The images as ``files`` entries of the user message (the web UI shows them)."""
+        return [image.file_entry() for image in self.images]
+
+    def request_params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """`params` (the request's own fields) with the tool fields added; a ``params``
+        object the caller gave is kept, with the function-calling mode set in it."""
+        out = dict(params)
+        for key, value in self.request_fields().items():
+            if isinstance(value, dict) and isinstance(out.get(key), dict):
+                value = {**out[key], **value}
+            out[key] = value
+        return out
+
+    def request_fields(self) -> dict[str, Any]:
+        """Fields of the completion request for the server's tools.
+
+        The server runs the tools only through its prompt-based tool selection on this
+        path ("legacy" on 0.12, "default" before): native function calling executes tool
+        calls only for a chat bound to a browser session, and would hand the raw calls
+        back here unrun. The results reach the model as context and come back as the
+        answer's ``sources``.
+        """
+        if not self.tool_ids:
+            return {}
+        return {"tool_ids": list(self.tool_ids), "params": {"function_calling": "legacy"}}
 
 
 @dataclass
@@ -113,6 +182,10 @@ class Turn:
         }
         if result.usage is not None:
             message["usage"] = dict(result.usage.raw)
+        if result.sources:  # the web UI lists these as the answer's citations
+            message["sources"] = [s.to_server() for s in result.sources]
+        if result.follow_ups:
+            message["followUps"] = list(result.follow_ups)
         if result.error:
             message["error"] = {"content": result.error}
         return message
@@ -127,6 +200,7 @@ class Turn:
         finish_reason: str | None,
         stopped: bool,
         error: str | None,
+        sources: list[dict[str, Any]] | None = None,
     ) -> ChatResult:
         return ChatResult(
             message_id=self.answer_ids[index],
@@ -139,6 +213,7 @@ class Turn:
             finish_reason=finish_reason,
             stopped=stopped,
             error=error,
+            sources=list(sources or []),
         )
 
 
@@ -179,7 +254,11 @@ def chat_body(
     params: dict[str, Any],
 ) -> dict[str, Any]:
     """The ``chat`` JSON the web UI stores, including the legacy flat ``messages`` list."""
-    chat_params = {k: v for k, v in params.items() if v is not None}
+    # Attachments go with each request (and on each user message), not in the chat's
+    # model settings, where the web UI expects numbers and strings.
+    chat_params = {
+        k: v for k, v in params.items() if v is not None and k not in ("files", "knowledge")
+    }
     if system:
         chat_params["system"] = system
     return {

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 
 from ..render import AnswerDisplay, ComparisonDisplay, answer_code, answer_json
+from . import extras, saved_prompts
 
 if TYPE_CHECKING:
-    from ..client import Chat, ChatResult
+    from ..client import Chat, ChatResult, KnowledgeBase
     from .session import Session
 
 
@@ -42,8 +43,14 @@ def conversation(session: Session, args: argparse.Namespace) -> tuple[Chat, str]
     model = session.check_model(model)
     if chat is None:
         folder_id = client.folders.ensure(args.folder).id if args.folder else None
+        auto = not getattr(args, "no_auto", False)
         chat = client.chat(
-            model, system=args.system, folder_id=folder_id, tags=args.tag, auto_title=True
+            model,
+            system=args.system,
+            folder_id=folder_id,
+            tags=args.tag,
+            auto_title=auto,
+            auto_tags=auto,
         )
     return chat, model
 
@@ -73,28 +80,34 @@ def _folder_name(session: Session, chat: Chat) -> str | None:
 def attachments(session: Session, paths: list[str]) -> list[dict[str, Any]]:
     """Upload each file and describe it as the web UI does for a chat message."""
     client = session.require_client()
-    files = []
     for raw in paths:
-        path = Path(raw).expanduser()
-        if not path.is_file():
+        if not Path(raw).expanduser().is_file():
             raise UsageError(f"--file {raw}: no such file (paths are relative to {Path.cwd()})")
-        record = client.files.upload(path)
-        files.append(
-            {
-                "type": "file",
-                "id": record.id,
-                "name": record.filename or path.name,
-                "size": path.stat().st_size,
-                "status": "uploaded",
-                "url": f"{client.base_url}/api/v1/files/{record.id}",
-                "file": record.model_dump(mode="json"),
-            }
-        )
-    return files
+    return client.files.attachments([Path(raw).expanduser() for raw in paths])
+
+
+def knowledge_bases(session: Session, names: list[str]) -> list[KnowledgeBase]:
+    """Each ``--kb`` name or id as a knowledge base, checked before anything is sent.
+
+    An unknown name is one line naming the closest ones (the client's `NotFoundError`).
+    """
+    client = session.require_client()
+    return [client.knowledge.get(name) for name in dict.fromkeys(names)]
+
+
+def knowledge_listing(session: Session, args: argparse.Namespace) -> Any:
+    """``%owui kb``: the knowledge bases; ``%owui kb NAME`` or ``--files``: their files."""
+    from ..frames import knowledge_files_frame, knowledge_frame
+
+    client = session.require_client()
+    if args.name or args.files:
+        return knowledge_files_frame(client, args.name)
+    return knowledge_frame(client)
 
 
 def run_chat(session: Session, args: argparse.Namespace, prompt: str, shell: Any) -> ChatResult:
     """Ask, stream into the output, save; then act on --format and -o."""
+    prompt = saved_prompts.expand_cell(session, prompt, shell.user_ns)  # "/command ..."
     chat, model = conversation(session, args)
     existed = chat.id is not None
     params = request_params(args)
@@ -102,6 +115,14 @@ def run_chat(session: Session, args: argparse.Namespace, prompt: str, shell: Any
         params["system"] = args.system
     if args.file:
         params["files"] = attachments(session, args.file)
+    if args.kb:
+        params["knowledge"] = knowledge_bases(session, args.kb)
+    if args.tool:
+        params["tool_ids"] = extras.tool_ids(session, args.tool)
+    if args.image:
+        params["images"] = extras.images(args.image, shell.user_ns)
+    if args.follow_ups:
+        params["follow_ups"] = True
     view = AnswerDisplay(args.format)
     # The chat becomes current before sending: an interrupt still leaves it continuable.
     session.chat, session.start_new = chat, False
@@ -164,6 +185,7 @@ def run_compare(session: Session, args: argparse.Namespace, prompt: str, shell: 
     from ..render import metrics_frame
 
     client = session.require_client()
+    prompt = saved_prompts.expand_cell(session, prompt, shell.user_ns)  # "/command ..."
     models = list(dict.fromkeys(args.models))
     if len(models) < 2:
         raise UsageError("compare needs at least two models: -m alpha,beta")
@@ -175,7 +197,10 @@ def run_compare(session: Session, args: argparse.Namespace, prompt: str, shell: 
     )
     view = ComparisonDisplay(models)
     view.start()
-    stream = chat.stream_many(prompt, models, sequential=args.sequential, **request_params(args))
+    params = request_params(args)
+    if args.kb:
+        params["knowledge"] = knowledge_bases(session, args.kb)
+    stream = chat.stream_many(prompt, models, sequential=args.sequential, **params)
     try:
         with stream:
             for delta in stream:

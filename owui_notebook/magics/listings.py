@@ -61,6 +61,24 @@ def stats(session: Session, args: argparse.Namespace) -> Any:
     return usage_models_frame(client) if args.long else usage_frame(client)
 
 
+def prompts(session: Session, args: argparse.Namespace) -> Any:
+    from ..frames import prompts_frame
+
+    return prompts_frame(session.require_client(), search=args.search)
+
+
+def notes(session: Session, args: argparse.Namespace) -> Any:
+    from ..frames import notes_frame
+
+    return notes_frame(session.require_client())
+
+
+def users(session: Session, args: argparse.Namespace) -> Any:
+    from ..frames import users_frame
+
+    return users_frame(session.require_client())
+
+
 class ChatLink:
     """A chat's web UI address: a link in a notebook, the bare URL in a terminal."""
 

@@ -7,7 +7,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
-from . import asking, listings
+from . import asking, listings, saved_prompts, task
 from .errors import user_errors
 from .options import CELL_SUBCOMMANDS, help_text, parse
 from .prompt import fill
@@ -49,6 +49,12 @@ class OwuiMagics(Magics):
         if sub == "status":
             print(listings.status_line(session))
             return None
+        if sub == "task":
+            question = fill(cell or "", self.shell.user_ns).strip()
+            if not question:
+                raise UsageError("the cell is empty: write the task below %%owui task")
+            task.run_task(session, args, question, self.shell)
+            return None
         if sub in ("chat", "compare"):
             prompt = fill(cell or "", self.shell.user_ns).strip()
             if not prompt:
@@ -66,8 +72,16 @@ class OwuiMagics(Magics):
         if sub == "new":
             session.start_new = True
             return None
+        if sub == "note":
+            return saved_prompts.save_note(session, args, self.shell.user_ns)
         if sub == "open":
             return listings.open_link(session)
+        if sub == "kb":
+            return asking.knowledge_listing(session, args)
+        if sub == "tools":
+            from ..frames import tools_frame
+
+            return tools_frame(session.require_client())
         return getattr(listings, sub)(session, args)
 
 

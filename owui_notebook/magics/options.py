@@ -81,13 +81,48 @@ def connect() -> None:
 @argument("-o", "--output", metavar="VAR", help="store the answer text in this variable")
 @argument("--no-stream", action="store_true", help="show the answer only when it is complete")
 @argument("--file", action="append", default=[], metavar="PATH", help="attach a file (repeat)")
+@argument(
+    "--kb",
+    action="append",
+    default=[],
+    metavar="NAME",
+    help="search this knowledge base for the answer (name or id; repeat)",
+)
+@argument(
+    "--tool",
+    action="append",
+    default=[],
+    metavar="ID",
+    help="let the model use this server tool (see %%owui tools; repeat)",
+)
+@argument(
+    "--image",
+    action="append",
+    default=[],
+    metavar="NAME",
+    help="show the model an image: a variable (matplotlib figure, PIL image, bytes) "
+    "or a file path (repeat)",
+)
+@argument(
+    "--follow-ups",
+    action="store_true",
+    help="show suggested follow-up questions under the answer",
+)
+@argument(
+    "--no-auto",
+    action="store_true",
+    help="a new chat gets no title or tags from the server's tasks",
+)
 def chat() -> None:
     """Ask a model: the cell below the magic line is the prompt. (cell magic)
 
     The answer streams into the output and the chat is saved on the server, threaded as the
     web UI shows it; the next ``%%owui chat`` cell continues it. ``{name}`` in the cell is
-    replaced by the notebook variable ``name`` (``{{`` and ``}}`` for literal braces).
-    ``_owui`` holds the last result (ids, usage, timings).
+    replaced by the notebook variable ``name`` (``{{`` and ``}}`` for literal braces); a
+    DataFrame or Series becomes a Markdown table of at most 20 rows (``{df:50}``,
+    ``{df:all}``), with a note saying what was left out.
+    ``_owui`` holds the last result (ids, usage, timings). A cell that starts with
+    ``/command`` sends that saved prompt (see ``%owui prompts``), the rest of the cell after it.
     """
 
 
@@ -107,6 +142,13 @@ def chat() -> None:
     action="store_true",
     help="ask the models one after another (for models that share one GPU)",
 )
+@argument(
+    "--kb",
+    action="append",
+    default=[],
+    metavar="NAME",
+    help="every model searches this knowledge base (name or id; repeat)",
+)
 @argument("-o", "--output", metavar="VAR", help="store {model: answer} in this variable")
 def compare() -> None:
     """Ask several models the same prompt, side by side. (cell magic)
@@ -115,6 +157,42 @@ def compare() -> None:
     (the web UI shows them side by side). The cell's value is a DataFrame of time to first
     token, total time, tokens and tokens per second.
     """
+
+
+@magic_arguments(name="owui task")
+@argument("-m", "--model", help="the model that works on the task (default: %%owui use)")
+@argument(
+    "--max-iterations", type=_positive_int, default=10, metavar="N", help="at most N steps (10)"
+)
+@argument("--decision-model", metavar="M", help="a model that picks when a step offers options")
+@argument(
+    "--tool", action="append", default=[], metavar="ID", help="a server tool it may use (repeat)"
+)
+@argument(
+    "--kb", action="append", default=[], metavar="NAME", help="a knowledge base to use (repeat)"
+)
+@_generation
+@argument("-o", "--output", metavar="VAR", help="store the final answer in this variable")
+def task() -> None:
+    """Work through the cell's task in steps, shown live. (cell magic)
+
+    Each step the model updates a to-do list, adds key findings and says what it does next,
+    offers options (the decision model picks one) or gives the final answer. The to-do list,
+    the findings and the step being written stream into the output; Ctrl-C stops the run.
+    The whole run is saved as one new chat. ``_owui`` holds the TaskResult.
+    """
+
+
+@magic_arguments(name="owui kb")
+@argument("name", nargs="?", help="one knowledge base: list its files instead")
+@argument("--files", action="store_true", help="one row per file of every knowledge base")
+def kb() -> None:
+    """Your knowledge bases (name, description, files), or their files, as a DataFrame."""
+
+
+@magic_arguments(name="owui tools")
+def tools() -> None:
+    """The server tools you may use (id, description, functions), as a DataFrame."""
 
 
 @magic_arguments(name="owui models")
@@ -162,6 +240,31 @@ def stats() -> None:
     """Usage of your chats (messages, models, tokens, response times) as a DataFrame."""
 
 
+@magic_arguments(name="owui prompts")
+@argument("--search", metavar="TEXT", help="only prompts whose command, name or text has this")
+def prompts() -> None:
+    """The saved prompts you can use, as a DataFrame. Start a ``%%owui chat`` cell with
+    ``/command`` to send one: its ``{{variables}}`` are filled from the notebook's
+    variables, and date, time and user name as the web UI fills them."""
+
+
+@magic_arguments(name="owui notes")
+def notes() -> None:
+    """Your notes, as a DataFrame."""
+
+
+@magic_arguments(name="owui note")
+@argument("--title", metavar="TEXT", help="the note's title (default: the chat's title)")
+def note() -> None:
+    """Save the last cell's answer (``_owui``) as a note, with a link back to its chat;
+    shows a link to the note."""
+
+
+@magic_arguments(name="owui users")
+def users() -> None:
+    """The server's user accounts, as a DataFrame (admins only)."""
+
+
 @magic_arguments(name="owui help")
 @argument("topic", nargs="?", help="a subcommand")
 def help_() -> None:
@@ -173,16 +276,23 @@ SUBCOMMANDS: dict[str, Any] = {
     "status": status,
     "chat": chat,
     "compare": compare,
+    "task": task,
     "models": models,
+    "tools": tools,
     "chats": chats,
+    "kb": kb,
     "use": use,
     "new": new,
     "history": history,
     "open": open_,
     "stats": stats,
+    "prompts": prompts,
+    "notes": notes,
+    "note": note,
+    "users": users,
     "help": help_,
 }
-CELL_SUBCOMMANDS = frozenset({"chat", "compare"})
+CELL_SUBCOMMANDS = frozenset({"chat", "compare", "task"})
 
 SUMMARY = """\
 Open WebUI from the notebook.
@@ -190,8 +300,12 @@ Open WebUI from the notebook.
   %owui connect [URL] [--key-env VAR]   connect (URL/key from $OWUI_URL, $OWUI_API_KEY or a prompt)
   %%owui chat [-m MODEL] [--new] ...    ask a model; the cell is the prompt; continues the chat
   %%owui compare -m M1,M2,...           ask several models side by side; returns a DataFrame
+  %%owui task [-m MODEL] [--max-iterations N]   work through a task in steps, live
   %owui models | chats | history | stats    DataFrames of models, chats, this chat, usage
+  %owui kb [NAME] [--files]             DataFrame of knowledge bases (or of their files)
   %owui use MODEL | new | open | status     default model, next chat new, web UI link, status
+  %owui prompts | notes | users          DataFrames of saved prompts, notes, user accounts
+  %owui note [--title TEXT]             save the last answer as a note
   %owui help [SUBCOMMAND]               this help, or one subcommand's options
 """
 
@@ -203,7 +317,21 @@ def parse(sub: str, line: str) -> argparse.Namespace:
         raise UsageError(f"%owui has no subcommand {sub!r}: try one of {', '.join(SUBCOMMANDS)}")
     # Non-POSIX splitting keeps backslashes (Windows paths) but also the quotes themselves,
     # which magic_arguments would pass on as part of the value.
-    return func.parser.parse_args([_unquote(t) for t in arg_split(line, posix=False)])
+    try:
+        tokens = arg_split(line, posix=False)
+    except ValueError as exc:  # shlex: "No closing quotation", "No escaped character"
+        raise UsageError(f"%owui {sub}: {exc} in {line.strip()!r}: close the quote") from None
+    try:
+        return func.parser.parse_args([_unquote(t) for t in tokens])
+    except UsageError:
+        if sub != "connect":
+            raise
+        # argparse would echo the stray word, and a pasted key must never reach the output.
+        raise UsageError(
+            "%owui connect takes a URL and --key-env VAR only: the key comes from "
+            "$OWUI_API_KEY or a hidden prompt, never the command line, so it stays out of "
+            "the notebook"
+        ) from None
 
 
 def _unquote(token: str) -> str:

@@ -13,7 +13,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .throttle import Throttle
-from .views import answer_html, columns_html
+from .views import (
+    answer_html,
+    columns_html,
+    follow_ups_text,
+    sources_text,
+    tool_calls_text,
+)
 
 if TYPE_CHECKING:
     from ..client.types import ChatResult
@@ -90,7 +96,11 @@ class AnswerDisplay:
                 force=True,
             )
         else:
-            sys.stdout.write("\n")
+            cited = sources_text([s for s in result.sources if not s.is_tool]) if result else ""
+            lines = [f"tool: {line}" for line in tool_calls_text(result.sources if result else [])]
+            lines += [cited] if cited else []
+            lines += [f"follow-up: {q}" for q in follow_ups_text(result)]
+            sys.stdout.write("\n" + "".join(f"{line}\n" for line in lines))
             sys.stdout.flush()
 
     def _render(self) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from .markdown import escape_pre, safe_html, sandboxed_iframe
 from .metrics import status_of, summary_line
 
 if TYPE_CHECKING:
-    from ..client.types import ChatResult
+    from ..client.types import ChatResult, Source
 
 FORMATS = ("markdown", "text", "code", "json", "html")
 
@@ -71,13 +71,96 @@ def answer_html(
     result: ChatResult | None = None,
     url: str | None = None,
     chars: bool = False,
+    sources: list[Source] | None = None,
 ) -> str:
-    """One answer: its body (with a cursor while streaming) and, when done, its footer."""
+    """One answer: its body (with a cursor while streaming) and, when done, its sources
+    (`sources`, else the result's) and its footer."""
     body = body_html(text, fmt, final=final)
     if not final:
         body = with_cursor(body)
-    footer = footer_html(result, url=url, chars=chars) if final else ""
+    footer = ""
+    if final:
+        cited = sources if sources is not None else (result.sources if result else [])
+        # Tool results are shown as the calls they were, not as cited documents.
+        footer = (
+            tool_calls_html(cited)
+            + sources_html([s for s in cited if not s.is_tool])
+            + footer_html(result, url=url, chars=chars)
+            + follow_ups_html(result)
+        )
     return f'<div class="owui-answer">{body}{footer}</div>'
+
+
+MAX_SOURCES_SHOWN = 8
+
+
+def source_names(sources: list[Source]) -> list[str]:
+    """``"file (knowledge base)"`` per cited file, the closest first, each once."""
+    names: list[str] = []
+    for source in sources:
+        files = source.file_names
+        for name in files:
+            label = name if name == source.name or not source.name else f"{name} ({source.name})"
+            if label not in names:
+                names.append(label)
+    return names
+
+
+def sources_text(sources: list[Source]) -> str:
+    """One plain line listing the cited files, or "" without sources."""
+    names = source_names(sources)
+    if not names:
+        return ""
+    shown = names[:MAX_SOURCES_SHOWN]
+    more = len(names) - len(shown)
+    return "sources: " + ", ".join(shown) + (f" (+{more} more)" if more > 0 else "")
+
+
+def sources_html(sources: list[Source]) -> str:
+    """A muted line naming the answer's sources (citations); names are escaped."""
+    text = sources_text(sources)
+    if not text:
+        return ""
+    return f'<div class="owui-sources" style="{_MUTED}">📎 {html.escape(text)}</div>'
+
+
+def tool_calls_text(sources: list[Source], limit: int = 120) -> list[str]:
+    """One line per server tool that ran: ``name(a=2, b=40) → result`` (result shortened)."""
+    from ..client.types import tool_calls_of
+
+    lines = []
+    for call in tool_calls_of(sources):
+        args = ", ".join(f"{k}={v!r}" for k, v in call["parameters"].items())
+        output = " ".join(str(call["result"]).split())
+        if len(output) > limit:
+            output = output[: limit - 1] + "…"
+        lines.append(f"{call['name']}({args}) → {output}")
+    return lines
+
+
+def tool_calls_html(sources: list[Source]) -> str:
+    """A muted line per tool call among `sources` (escaped: the arguments and results come
+    from the model and the tool)."""
+    return "".join(
+        f'<div class="owui-tool-call" style="{_MUTED}">🔧 {html.escape(line)}</div>'
+        for line in tool_calls_text(sources)
+    )
+
+
+def follow_ups_text(result: ChatResult | None) -> list[str]:
+    return list(result.follow_ups) if result is not None else []
+
+
+def follow_ups_html(result: ChatResult | None) -> str:
+    """The suggested follow-up questions as a muted list (escaped: a model wrote them)."""
+    items = follow_ups_text(result)
+    if not items:
+        return ""
+    lis = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+    return (
+        f'<div class="owui-follow-ups" style="{_MUTED}">Follow-ups:'
+        f'<ul style="margin:2px 0 0 0">{lis}</ul></div>'
+    )
 
 
 _CURSOR = f'<span style="{_MUTED}">▌</span>'
@@ -111,7 +194,10 @@ def columns_html(
             body = with_cursor(body)
         if error and not (result and result.error):
             body += f'<div style="{_ERROR}">{html.escape(error)}</div>'
-        foot = footer_html(result) if result is not None else ""
+        foot = ""
+        if result is not None:
+            cited = [s for s in result.sources if not s.is_tool]
+            foot = sources_html(cited) + footer_html(result)
         cols.append(
             '<div style="flex:1 1 0;min-width:0;overflow-x:auto;border:1px solid #e0e0e0;'
             'border-radius:6px;padding:6px 10px">'

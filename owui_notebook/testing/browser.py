@@ -7,8 +7,11 @@ try to reach at start.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +53,37 @@ def playwright_or_skip(what: str) -> tuple[Any, Any]:
 def launch(playwright: Any) -> Any:
     """A headless Chromium browser from a started ``sync_playwright()``."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def web_ui_chat(box: Any, chat_id: str, *, screenshot: str) -> Iterator[Any]:
+    """Open WebUI's own page for `chat_id` in headless Chromium, signed in as `box`'s admin.
+
+    Yields the page; a full-page screenshot is kept as `screenshot` in `artifacts_dir()`
+    whatever happens. The web UI takes only a browser session's JWT, never an API key, so
+    the admin signs in anew; the token is set before any of the app's scripts run.
+    """
+    from ..client import OpenWebUI
+
+    sync_playwright, _ = playwright_or_skip("the web UI test")
+    with OpenWebUI(box.url) as browser_user:
+        token = browser_user.signin(box.admin_email, box.admin_password).token
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.add_init_script(f"localStorage.setItem('token', {json.dumps(token)})")
+            page.goto(f"{box.url}/c/{chat_id}")
+            try:
+                yield page
+            finally:
+                page.screenshot(path=str(artifacts_dir() / screenshot), full_page=True)
+        finally:
+            browser.close()
+
+
+def dismiss_release_notes(page: Any) -> None:
+    """Close the "what's new" pop-up a fresh account sees, if it is there."""
+    dismiss = page.get_by_text("Okay, Let's Go!")
+    if dismiss.count():
+        dismiss.first.click()

@@ -12,8 +12,16 @@ The answer of model ``m`` is ``answer_text(m, messages)``::
 
     "<m> says: turn <n>. You said: <last user text>[ System: <first system text>]."
 
-Open WebUI's background tasks (title, tags, follow-ups) are recognised by their prompt and get the
-JSON those tasks expect (see :func:`task_kind`).
+Open WebUI's background tasks (title, tags, follow-ups, retrieval queries) are recognised by their
+prompt and get the JSON those tasks expect (see :func:`task_kind`). Its prompt-based tool selection
+gets a deterministic choice (see :func:`tool_selection`): the tools named in the query, with the
+``name=value`` arguments the query spells out. A user message with images (OpenAI ``image_url``
+parts) is answered with ``[<n> image(s)]`` after the quoted text. When Open WebUI wrapped the
+question in its RAG template (retrieved files, tool results), the answer quotes the question
+itself, then ``From the context: <source text> [<id>]; ...`` (at most three sources).
+
+``/v1/embeddings`` serves :func:`embedding`: hashed bag-of-words unit vectors, so that retrieval
+in Open WebUI runs for real and a query ranks first the chunk that shares most of its words.
 
 Standard library only, and no imports from ``owui_notebook``: the file also runs on its own,
 under any Python 3.10+ (Open WebUI's venv, say): ``python provider.py --port 8099``. A provider in
@@ -25,9 +33,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import hashlib
 import ipaddress
 import itertools
 import json
+import math
 import re
 import signal
 import socket
@@ -46,8 +56,10 @@ __all__ = [
     "ModelBehavior",
     "answer_text",
     "answer_tokens",
+    "embedding",
     "main",
     "task_kind",
+    "tool_selection",
 ]
 
 
@@ -68,6 +80,11 @@ class ModelBehavior:
     - ``name``: display name listed by ``/v1/models`` (Open WebUI shows it); default: the id.
     - ``reply``: answer every (non-task) request with exactly this text, newlines and all,
       instead of the answer rule (for tests of code, JSON or hostile Markdown in answers).
+    - ``script``: answers for a multi-turn exchange (an agent's steps, say), in order: each
+      (non-task) request gets the first entry the conversation does not show as given yet
+      (its assistant messages are matched against the entries in order, ignoring other
+      models' answers); once all are given, the last repeats. Still a pure function of the
+      conversation, so a retried or interrupted turn gets the same entry again. Before ``reply``.
     """
 
     ttft: float = 0.0
@@ -78,7 +95,38 @@ class ModelBehavior:
     drop_after: int | None = None
     name: str | None = None
     reply: str | None = None
+    script: list[str] | None = None
 
+
+def _step(statuses: tuple[str, str, str], **step: Any) -> str:
+    step["todo"] = [{"task": t, "status": s} for t, s in zip(_TODO, statuses, strict=True)]
+    return "```json\n" + json.dumps(step, indent=1) + "\n```"
+
+
+_TODO = ("Collect the facts", "Weigh the index types", "Answer")
+_PLANNER_STEPS = (
+    _step(
+        ("doing", "open", "open"),
+        thought="First I list what to check.",
+        findings=["B-trees keep keys sorted, so they serve range scans"],
+        next_action="weigh the index types",
+    ),
+    _step(
+        ("done", "doing", "open"),
+        thought="Two index types fit; which one depends on the queries.",
+        findings=["Hash indexes answer equality lookups but cannot scan ranges"],
+        options=[
+            {"label": "B-tree", "description": "sorted, good for ranges"},
+            {"label": "Hash", "description": "fast equality lookups only"},
+        ],
+    ),
+    _step(
+        ("done", "done", "done"),
+        thought="The chosen option settles it.",
+        findings=["Orders are mostly read by date range"],
+        final_answer="Use a **B-tree** index on `created_at`: range scans by date dominate.",
+    ),
+)
 
 DEFAULT_MODELS: dict[str, ModelBehavior] = {
     "alpha": ModelBehavior(),
@@ -87,6 +135,9 @@ DEFAULT_MODELS: dict[str, ModelBehavior] = {
     "delta": ModelBehavior(),
     "slow": ModelBehavior(ttft=0.3, tokens_per_second=50),
     "long": ModelBehavior(answer_tokens=2000),
+    # For `%%owui task` demos: a planner that works through three steps, and a judge.
+    "planner": ModelBehavior(script=list(_PLANNER_STEPS)),
+    "judge": ModelBehavior(reply='{"choice": 1, "reason": "range queries are common here"}'),
 }
 
 # Fixed so that model lists compare equal across runs.
@@ -106,10 +157,42 @@ TITLE_WORDS = 5
 TAGS = ["Testing", "Deterministic"]
 FOLLOW_UPS = ["Tell me more.", "Give an example.", "Summarise that."]
 
+# Embeddings: the model name Open WebUI is configured with (any name is served), and the size.
+EMBEDDING_MODEL = "owui-notebook-embed"
+EMBEDDING_DIMENSIONS = 1024
+_WORD = re.compile(r"[a-z0-9]+")
+# Words too common to say what a text is about; without them a short query ranks by its subject.
+_STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a an and are as at be by for from has have how i in is it its of on or that the this to "
+        "was were what when where which who why with you your",
+    )
+)
+
 # Open WebUI renders {{MESSAGES...}} as one "ROLE: content" line per message (a message's own
 # newlines continue on the following lines), wrapped in <chat_history>...</chat_history>.
 _CHAT_HISTORY = re.compile(r"<chat_history>(.*?)(?:</chat_history>|\Z)", re.S)
 _FIRST_USER_ENTRY = re.compile(r"^USER: (.*?)(?=^(?:USER|ASSISTANT|SYSTEM|TOOL): |\Z)", re.S | re.M)
+
+
+# --- embeddings ----------------------------------------------------------------------------------
+
+
+def embedding(text: str, dimensions: int = EMBEDDING_DIMENSIONS) -> list[float]:
+    """A unit vector of `text`'s words, each word hashed (md5, stable across processes) to one
+    dimension; stop words are left out. Texts sharing more words have a higher cosine similarity.
+    A text without words gets a fixed vector of its own, never zeros (cosine needs a length).
+    """
+    counts = [0.0] * dimensions
+    for word in _WORD.findall(text.lower()):
+        if word not in _STOPWORDS:
+            digest = hashlib.md5(word.encode()).digest()
+            counts[int.from_bytes(digest[:4], "big") % dimensions] += 1.0
+    norm = math.sqrt(sum(c * c for c in counts))
+    if not norm:
+        counts[0], norm = 1.0, 1.0
+    return [c / norm for c in counts]
 
 
 # --- the answer rule -----------------------------------------------------------------------------
@@ -130,7 +213,8 @@ def _one_line(text: str) -> str:
 
 
 def task_kind(messages: list[dict]) -> str | None:
-    """``"title"``, ``"tags"`` or ``"follow_ups"`` if the last user message is that Open WebUI task.
+    """``"title"``, ``"tags"``, ``"follow_ups"`` or ``"queries"`` (retrieval queries) if the last
+    user message is that Open WebUI task.
 
     Open WebUI sends each task as a single user message rendered from a template that starts with
     ``### Task:`` and names the JSON key to answer with (``JSON format: { "title": ... }``) before
@@ -143,7 +227,7 @@ def task_kind(messages: list[dict]) -> str | None:
     instructions = _text(users[-1].get("content")).split("<chat_history>", 1)[0]
     if "### Task:" not in instructions:
         return None
-    for kind in ("follow_ups", "tags", "title"):
+    for kind in ("queries", "follow_ups", "tags", "title"):
         if f'"{kind}"' in instructions:
             return kind
     return None
@@ -161,7 +245,16 @@ def _title(prompt: str) -> str:
     return " ".join(words) or DEFAULT_TITLE
 
 
+def _last_user_entry(prompt: str) -> str:
+    history = _CHAT_HISTORY.search(prompt)
+    entries = _FIRST_USER_ENTRY.findall(history.group(1).strip("\n") if history else "")
+    return _one_line(entries[-1]) if entries else ""
+
+
 def _task_answer(kind: str, prompt: str) -> str:
+    if kind == "queries":  # retrieval: search with the user's last question, as asked
+        last = _last_user_entry(prompt)
+        return json.dumps({"queries": [last] if last else []})
     if kind == "title":
         return json.dumps({"title": _title(prompt)})
     if kind == "tags":
@@ -169,15 +262,119 @@ def _task_answer(kind: str, prompt: str) -> str:
     return json.dumps({"follow_ups": FOLLOW_UPS})
 
 
+def _image_count(content: Any) -> int:
+    """How many ``image_url`` parts a message's content holds (OpenAI vision format)."""
+    if not isinstance(content, list):
+        return 0
+    return sum(1 for p in content if isinstance(p, dict) and p.get("type") == "image_url")
+
+
+# Open WebUI's prompt-based tool selection ("Default"/"legacy" function calling): a system message
+# from its tools template listing the tools' specs as JSON, and a user message ending in the query.
+_TOOLS_SPECS = re.compile(r"^Available Tools: (\[.*?\])\s*\n\s*\nYour task is to choose", re.S)
+_TOOL_ARGUMENT = re.compile(r"""(\w+)\s*=\s*("[^"]*"|'[^']*'|[^\s,;]+)""")
+
+
+def tool_selection(messages: list[dict]) -> str | None:
+    """The JSON answer to Open WebUI's tool-selection task, or None if this is not that task.
+
+    Deterministic: every tool whose function name appears as a word in the query is called,
+    with the arguments the query spells out as ``name=value`` (values parsed as JSON where
+    they can be: ``a=2`` is the number 2), keeping only the function's own parameters. A query
+    naming no tool gets ``{"tool_calls": []}``, as the template asks.
+    """
+    system = next((m for m in messages if isinstance(m, dict) and m.get("role") == "system"), None)
+    match = _TOOLS_SPECS.match(_text(system.get("content")) if system else "")
+    if not match:
+        return None
+    try:
+        specs = json.loads(match.group(1))
+    except ValueError:
+        return None
+    users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+    query = _text(users[-1].get("content")).rsplit("Query: ", 1)[-1] if users else ""
+    arguments = {key: _argument(value) for key, value in _TOOL_ARGUMENT.findall(query)}
+    calls = []
+    for spec in specs if isinstance(specs, list) else []:
+        name = spec.get("name") if isinstance(spec, dict) else None
+        if isinstance(name, str) and re.search(rf"\b{re.escape(name)}\b", query):
+            allowed = (spec.get("parameters") or {}).get("properties") or {}
+            params = {k: v for k, v in arguments.items() if k in allowed}
+            calls.append({"name": name, "parameters": params})
+    return json.dumps({"tool_calls": calls})
+
+
+def _argument(raw: str) -> Any:
+    if raw[:1] in "'\"" and raw[-1:] == raw[:1] and len(raw) > 1:
+        return raw[1:-1]
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+# Open WebUI's RAG template (retrieved files, tool results): "### Task: ... <context> <source
+# id="1" name="...">text</source> ... </context>", then the query, either inside
+# <user_query> tags (0.6) or as the user's own text after the template (0.12).
+_RAG_TEMPLATE = re.compile(
+    r"### Task:(?:(?!### Task:).)*?</context>\s*(?:<user_query>\s*(.*?)\s*</user_query>)?", re.S
+)
+_RAG_CONTEXT = re.compile(r"<context>(.*?)</context>", re.S)
+_RAG_SOURCE = re.compile(r"<source id=\"([^\"]+)\"[^>]*>(.*?)</source>", re.S)
+CONTEXT_CITED = 3  # sources quoted in an answer, at most
+
+
+def _without_context(text: str, *, keep_query: bool) -> tuple[str, list[tuple[str, str]]]:
+    """`text` with a RAG template taken out (its query kept if `keep_query`), and the
+    sources in the template's context as ``(id, text)`` pairs."""
+    sources: list[tuple[str, str]] = []
+
+    def take(match: re.Match[str]) -> str:
+        for context in _RAG_CONTEXT.findall(match.group(0)):
+            sources.extend(_RAG_SOURCE.findall(context))
+        return f" {match.group(1)} " if keep_query and match.group(1) else " "
+
+    return _RAG_TEMPLATE.sub(take, text), sources
+
+
 def _plain_answer(model_id: str, messages: list[dict]) -> str:
     users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
-    last = _one_line(_text(users[-1].get("content"))) if users else ""
+    last, cited = _without_context(
+        _text(users[-1].get("content")) if users else "", keep_query=True
+    )
+    last = _one_line(last)
     system = next((m for m in messages if isinstance(m, dict) and m.get("role") == "system"), None)
-    sys_text = _one_line(_text(system.get("content"))) if system else ""
+    sys_text, sys_cited = _without_context(
+        _text(system.get("content")) if system else "", keep_query=False
+    )
+    sys_text = _one_line(sys_text)
     answer = f"{model_id} says: turn {len(users)}. You said: {last}"
+    images = _image_count(users[-1].get("content")) if users else 0
+    answer += f" [{images} image{'s' if images != 1 else ''}]" if images else ""
     answer += f" System: {sys_text}" if sys_text else ""
+    sources = cited + sys_cited
+    if sources:
+        # Quote the context with the citation marks the RAG template asks for.
+        answer = answer if answer.endswith((".", "!", "?")) else answer + "."
+        quoted = [f"{_one_line(body)[:100]} [{sid}]" for sid, body in sources[:CONTEXT_CITED]]
+        answer += " From the context: " + "; ".join(quoted)
     # A full stop, unless the quoted text already ends a sentence.
     return answer if answer.endswith((".", "!", "?")) else answer + "."
+
+
+def scripted_answer(script: list[str], messages: list[dict]) -> str:
+    """The first entry of `script` that the conversation's assistant messages do not yet show.
+
+    The assistant messages are walked in order; each that equals the next entry (whitespace at
+    the ends aside) advances the script. Once every entry is given, the last one repeats.
+    """
+    given = 0
+    for message in messages:
+        if not isinstance(message, dict) or message.get("role") != "assistant":
+            continue
+        if given < len(script) and _text(message.get("content")).strip() == script[given].strip():
+            given += 1
+    return script[min(given, len(script) - 1)]
 
 
 def answer_tokens(
@@ -189,10 +386,15 @@ def answer_tokens(
     answer is cut, to exactly that many tokens; the last token never ends in whitespace.
     Open WebUI task prompts get their JSON answer, never padded.
     """
+    selection = tool_selection(messages)
+    if selection is not None:
+        return _TOKEN.findall(selection)
     kind = task_kind(messages)
     if kind is not None:
         users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
         return _TOKEN.findall(_task_answer(kind, _text(users[-1].get("content"))))
+    if behavior is not None and behavior.script:
+        return _TOKEN.findall(scripted_answer(behavior.script, messages))
     if behavior is not None and behavior.reply is not None:
         return _TOKEN.findall(behavior.reply)
     tokens = _TOKEN.findall(_plain_answer(model_id, messages))
@@ -210,11 +412,14 @@ def answer_tokens(
 def answer_text(model_id: str, messages: list[dict], behavior: ModelBehavior | None = None) -> str:
     """The answer model ``model_id`` gives to ``messages`` (OpenAI chat messages), on one line.
 
-    ``f"{model_id} says: turn {n}. You said: {last}"`` + ``f" System: {sys}"`` (if any) + ``"."``,
-    where ``n`` counts the user messages, ``last`` is the last user message's text and ``sys``
-    the first system message's text (list contents: text parts joined; whitespace runs become one
-    space). Open WebUI task prompts get JSON instead (see :func:`task_kind`). ``behavior`` matters
-    only through ``answer_tokens``.
+    ``f"{model_id} says: turn {n}. You said: {last}"`` + ``f" [{k} image(s)]"`` (if the last user
+    message has ``k`` image parts) + ``f" System: {sys}"`` (if any) + ``"."``, where ``n`` counts
+    the user messages, ``last`` is the last user message's text and ``sys`` the first system
+    message's text (list contents: text parts joined; whitespace runs become one space). Text
+    that Open WebUI wrapped in its RAG template counts without it, and the template's sources are
+    quoted after: ``" From the context: <text> [<id>]; ..."``. Open WebUI task prompts get JSON
+    instead (see :func:`task_kind`, :func:`tool_selection`). ``behavior`` matters only through
+    ``answer_tokens``.
     """
     return "".join(answer_tokens(model_id, messages, behavior))
 
@@ -352,6 +557,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, provider._models_list())
         elif path == "/_control/requests":
             self._send_json(200, list(provider.requests))
+        elif path == "/_control/embedding_requests":
+            self._send_json(200, list(provider.embedding_requests))
         elif path == "/_control/models":
             self._send_json(200, {k: dataclasses.asdict(v) for k, v in provider.models.items()})
         else:
@@ -365,6 +572,8 @@ class _Handler(BaseHTTPRequestHandler):
         provider = self.server.provider
         if path == "/v1/chat/completions":
             self._chat_completions(body)
+        elif path == "/v1/embeddings":
+            self._embeddings(body)
         elif path.startswith("/_control/models/"):
             model_id = unquote(path[len("/_control/models/") :])
             if not isinstance(body, dict):
@@ -381,6 +590,30 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, {"status": True})
         else:
             self._send_error(404, f"no route POST {path}", "not_found")
+
+    def _embeddings(self, body: Any) -> None:
+        """OpenAI's ``/v1/embeddings``: one :func:`embedding` per input, for any model name."""
+        texts = body.get("input") if isinstance(body, dict) else None
+        if isinstance(texts, str):
+            texts = [texts]
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            self._send_error(400, "'input' must be a string or a list of strings", "invalid_input")
+            return
+        self.server.provider._record_embedding(body)
+        data = [
+            {"object": "embedding", "index": i, "embedding": embedding(t)}
+            for i, t in enumerate(texts)
+        ]
+        tokens = sum(len(t.split()) for t in texts)
+        self._send_json(
+            200,
+            {
+                "object": "list",
+                "data": data,
+                "model": body.get("model") or EMBEDDING_MODEL,
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+            },
+        )
 
     def _chat_completions(self, body: Any) -> None:
         start = time.monotonic()
@@ -488,15 +721,15 @@ def _sleep_until(deadline: float) -> None:
 class DeterministicProvider:
     """An OpenAI-compatible server on loopback whose models answer deterministically.
 
-    Endpoints: ``GET /v1/models``, ``POST /v1/chat/completions`` (streamed or not). For a
-    provider in another process: ``POST /_control/models/{id}`` (JSON knobs, as
-    :meth:`configure`), ``POST /_control/reset``, ``GET /_control/requests``,
-    ``GET /_control/models``.
+    Endpoints: ``GET /v1/models``, ``POST /v1/chat/completions`` (streamed or not),
+    ``POST /v1/embeddings``. For a provider in another process: ``POST /_control/models/{id}``
+    (JSON knobs, as :meth:`configure`), ``POST /_control/reset``, ``GET /_control/requests``,
+    ``GET /_control/embedding_requests``, ``GET /_control/models``.
 
     ``models`` maps ids to behaviours (default :data:`DEFAULT_MODELS`); an iterable of ids gives
     each the default behaviour. ``requests`` holds every JSON object received on
     ``/v1/chat/completions``, in order, including Open WebUI's background-task calls
-    (:func:`task_kind` tells them apart).
+    (:func:`task_kind` tells them apart); ``embedding_requests`` every ``/v1/embeddings`` body.
     """
 
     def __init__(
@@ -516,6 +749,7 @@ class DeterministicProvider:
         self.host = host
         self.port = port
         self.requests: list[dict] = []
+        self.embedding_requests: list[dict] = []
         self._initial = initial
         self._models = dict(initial)
         self._lock = threading.Lock()
@@ -597,17 +831,27 @@ class DeterministicProvider:
             # Replaced, not mutated: a request in flight keeps the behaviour it started with.
             self._models[model_id] = dataclasses.replace(current, **knobs)
 
+    def clear_requests(self) -> None:
+        """Forget the recorded requests (and embedding requests); the knobs stay."""
+        with self._lock:
+            self.requests.clear()
+            self.embedding_requests.clear()
+
     def reset(self) -> None:
         """Restore the models given at construction and forget the recorded requests."""
         with self._lock:
             self._models = dict(self._initial)
-            self.requests.clear()
+        self.clear_requests()
 
     # -- used by the handler
 
     def _record(self, body: dict) -> None:
         with self._lock:
             self.requests.append(body)
+
+    def _record_embedding(self, body: dict) -> None:
+        with self._lock:
+            self.embedding_requests.append(body)
 
     def _track(self, conn: socket.socket, *, add: bool) -> None:
         with self._lock:

@@ -5,7 +5,8 @@ Load it with ``pytest_plugins = ["owui_notebook.testing.pytest_plugin"]``. Fixtu
 - ``owui_sandbox``: a started :class:`Sandbox` of the newest version under test (session);
 - ``owui_sandbox_any``: the same, parametrized over every version (ids ``owui-<version>``);
 - ``owui_provider``: the newest sandbox's deterministic provider (session);
-- ``provider``: that provider for one test, its knobs reset afterwards.
+- ``provider``: that provider for one test, its knobs reset afterwards;
+- ``owui_soak``: True with ``--soak`` or ``$OWUI_SOAK=1`` (long reliability runs).
 
 Versions come from ``--owui-versions`` or ``$OWUI_TEST_VERSIONS`` (comma-separated, newest
 first). Once collection shows which versions the selected tests need, their installs start in
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from .provider import DeterministicProvider
 
 ENV_VERSIONS = "OWUI_TEST_VERSIONS"
+ENV_SOAK = "OWUI_SOAK"
 ANY_FIXTURE = "owui_sandbox_any"
 # Fixtures that need the newest version's sandbox.
 NEWEST_FIXTURES = frozenset({"owui_sandbox", "owui_provider", "provider"})
@@ -53,6 +55,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             "comma-separated Open WebUI versions to test against, newest first "
             f"(default: ${ENV_VERSIONS} or {','.join(SUPPORTED_VERSIONS)})"
         ),
+    )
+    parser.getgroup("owui-notebook").addoption(
+        "--soak",
+        action="store_true",
+        default=False,
+        help=f"run the long reliability mode: full loads, long fuzzing (or ${ENV_SOAK}=1)",
+    )
+
+
+def soak_mode(config: pytest.Config) -> bool:
+    """Whether the long reliability mode is on (``--soak`` or ``$OWUI_SOAK=1``)."""
+    return bool(config.getoption("--soak", False)) or os.environ.get(ENV_SOAK, "") not in (
+        "",
+        "0",
     )
 
 
@@ -264,9 +280,17 @@ def owui_provider(owui_sandbox: Sandbox) -> DeterministicProvider | None:
     return owui_sandbox.provider
 
 
+@pytest.fixture(scope="session")
+def owui_soak(request: pytest.FixtureRequest) -> bool:
+    """True in the long reliability mode (``--soak`` / ``$OWUI_SOAK=1``): bigger loads."""
+    return soak_mode(request.config)
+
+
 @pytest.fixture
 def provider(owui_sandbox: Sandbox) -> Iterator[DeterministicProvider]:
     """The newest sandbox's provider for one test; its knobs are reset afterwards."""
     assert owui_sandbox.provider is not None
+    # What tests without this fixture sent must not count as this test's requests.
+    owui_sandbox.provider.clear_requests()
     yield owui_sandbox.provider
     owui_sandbox.provider.reset()

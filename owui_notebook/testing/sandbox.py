@@ -54,7 +54,8 @@ class Sandbox:
     """Open WebUI ``version`` on 127.0.0.1 with a bootstrapped admin.
 
     Starts a :class:`~owui_notebook.testing.provider.DeterministicProvider` (unless
-    ``provider_url`` names another OpenAI-compatible endpoint), installs the server once
+    ``provider_url`` names another OpenAI-compatible endpoint, e.g. a local Ollama's
+    ``http://127.0.0.1:11434/v1``, with ``provider_key`` if it needs one), installs the server once
     (see :func:`~owui_notebook.testing.server.ensure_server_venv`), starts it, signs up
     ``admin@example.com`` and creates an API key. ``data_dir=None`` uses a temporary directory.
     """
@@ -66,6 +67,7 @@ class Sandbox:
         port: int | None = None,
         data_dir: Path | str | None = None,
         provider_url: str | None = None,
+        provider_key: str | None = None,
         models: Sequence[Any] | None = None,
         log: Log | None = None,
     ) -> None:
@@ -73,6 +75,7 @@ class Sandbox:
         self.port = port
         self.data_dir: Path | None = Path(data_dir).expanduser() if data_dir else None
         self.provider_url = provider_url
+        self._provider_key = provider_key
         self.models = models
         self._log = log
         self.provider: DeterministicProvider | None = None
@@ -103,12 +106,18 @@ class Sandbox:
             venv = ensure_server_venv(self.version, log=self._log)
             creds = _credentials(self.data_dir)
             self.admin_password = creds["admin_password"]
+            env = {"OPENAI_API_KEY": self._provider_key} if self._provider_key else {}
+            if self.provider_url is not None:
+                # Another provider (a local Ollama, say) need not serve our embedding model:
+                # the server then puts whole files into the prompt instead of searching them.
+                env["BYPASS_EMBEDDING_AND_RETRIEVAL"] = "true"
             self.server = OpenWebUIServer(
                 venv,
                 provider_url,
                 port=self.port,
                 data_dir=self.data_dir,
                 secret_key=creds["secret_key"],
+                env=env,
                 log=self._log,
             ).start()
             self.url = self.server.url

@@ -32,6 +32,7 @@ from .common import (
     _tail,
 )
 from .install import MARKER, _venv_python, cache_dir, ensure_server_venv, server_venv_dir
+from .provider import EMBEDDING_MODEL
 
 __all__ = [
     "MARKER",
@@ -71,7 +72,12 @@ def _port_free(port: int) -> bool:
 def server_env(
     data_dir: Path, provider_url: str, secret_key: str, provider_key: str = "sk-sandbox"
 ) -> dict[str, str]:
-    """The variables that make a quiet, offline, deterministic Open WebUI (0.6 to 0.12)."""
+    """The variables that make a quiet, offline, deterministic Open WebUI (0.6 to 0.12).
+
+    Files and knowledge bases are embedded by `provider_url`'s ``/v1/embeddings`` (the
+    deterministic provider's, model ``EMBEDDING_MODEL``); for a provider without it, set
+    ``BYPASS_EMBEDDING_AND_RETRIEVAL=true`` (whole files go into the prompt instead).
+    """
     return {
         "DATA_DIR": str(data_dir),
         "WEBUI_SECRET_KEY": secret_key,
@@ -82,8 +88,18 @@ def server_env(
         "OFFLINE_MODE": "true",
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
-        "BYPASS_EMBEDDING_AND_RETRIEVAL": "true",
+        # Retrieval runs for real: the provider's /v1/embeddings (hashed bag-of-words vectors)
+        # embeds files and queries, Open WebUI's own vector store (Chroma) ranks the chunks.
+        # No model is downloaded: the "openai" engine loads no local embedding or reranking
+        # model, and hybrid search (BM25) and reranking stay off.
+        "BYPASS_EMBEDDING_AND_RETRIEVAL": "false",
         "RAG_EMBEDDING_ENGINE": "openai",
+        "RAG_EMBEDDING_MODEL": EMBEDDING_MODEL,
+        "RAG_OPENAI_API_BASE_URL": provider_url,
+        "RAG_OPENAI_API_KEY": provider_key,
+        "RAG_EMBEDDING_BATCH_SIZE": "64",
+        "RAG_RERANKING_MODEL": "",
+        "ENABLE_RAG_HYBRID_SEARCH": "false",
         # 0.12 spells the API-key switch ENABLE_API_KEYS (off by default), 0.6 ENABLE_API_KEY.
         "ENABLE_API_KEYS": "True",
         "ENABLE_API_KEY": "True",

@@ -5,7 +5,8 @@
 
 Type and press Enter (or Send); the answer streams in as Markdown. Switch models between
 turns with the dropdown; Stop keeps the partial answer; New chat starts over; the link
-opens the conversation in Open WebUI's web UI.
+opens the conversation in Open WebUI's web UI. Under the last answer, the server's
+suggested follow-up questions are buttons: one click asks one.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 
 from ..client.errors import NotFoundError
+from ..client.types import Source
 from ..render import METRIC_COLUMNS, answer_html, link_html, metrics_frame, safe_html
 from ._base import MUTED, Panel, read_stream
 from ._client import model_options
@@ -57,7 +59,13 @@ class ChatPanel(Panel):
     """A conversation with the server's models, streamed live and saved as a chat.
 
     `model` preselects the model; `chat_id` continues a saved chat (its thread is shown);
-    `system` and other keyword arguments (``temperature=...``) go with every request.
+    `system` and other keyword arguments (``temperature=...``, ``knowledge=["Handbook"]``
+    to ground every answer in knowledge bases, ``files=[path, ...]``) go with every
+    request; an answer's sources (citations) are listed under it. `tool_ids=[...]` lets the
+    models use the server's tools. `follow_ups` (on by default) asks the server for
+    suggested next questions after each answer and shows them as buttons; a new chat is
+    titled and tagged by the server's tasks (``auto_title=False``/``auto_tags=False`` to
+    turn that off).
     `client` is an `AsyncOpenWebUI` or `OpenWebUI` (default: ``$OWUI_URL``/``$OWUI_API_KEY``).
     """
 
@@ -68,11 +76,14 @@ class ChatPanel(Panel):
         chat_id: str | None = None,
         client: AsyncOpenWebUI | OpenWebUI | None = None,
         system: str | None = None,
+        follow_ups: bool = True,
         **params: Any,
     ) -> None:
         super().__init__(client)
         self._system = system
-        self._params = params
+        params.setdefault("auto_title", True)
+        params.setdefault("auto_tags", True)
+        self._params = {**params, "follow_ups": follow_ups}
         self.chat: AsyncChat | None = None
         self._turns: list[tuple[str, ChatResult]] = []
         self._stream: AsyncChatStream | None = None
@@ -102,6 +113,8 @@ class ChatPanel(Panel):
         self.send_button = widgets.Button(description="Send", icon="paper-plane")
         self.send_button.button_style = "primary"
         self.stop_button = widgets.Button(description="Stop", icon="stop", disabled=True)
+        # The last answer's suggested follow-ups, one button each (empty when there are none).
+        self.follow_up_bar = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
 
         # Enter in a Text widget arrives as a custom "submit" message (ipywidgets 8).
         self.prompt_box.on_msg(self._on_prompt_message)
@@ -116,7 +129,9 @@ class ChatPanel(Panel):
             [self.prompt_box, self.send_button, self.stop_button],
             layout=widgets.Layout(width="100%"),
         )
-        self.widget = self._frame(top, self.transcript, bottom, self.status, name="owui-chat-panel")
+        self.widget = self._frame(
+            top, self.transcript, self.follow_up_bar, bottom, self.status, name="owui-chat-panel"
+        )
         self._tasks.start(self._load_models(), name="owui-chat-models")
         if chat_id:
             self.open(chat_id)
@@ -179,6 +194,7 @@ class ChatPanel(Panel):
             self._show_error("pick a model first")
             return
         self.prompt_box.value = ""
+        self._show_follow_ups([])  # they belonged to the previous answer
         answer = AnswerView()
         self._append_user(text)
         self._append_answer(model, answer)
@@ -218,7 +234,9 @@ class ChatPanel(Panel):
         result = stream.results[0] if stream.results else None
         if result is not None and result.chat_id:
             self._turns.append((text, result))
-            answer.finish(result)
+            # The follow-ups become buttons below, not a list inside the answer.
+            answer.finish(result.model_copy(update={"follow_ups": []}))
+            self._show_follow_ups(result.follow_ups)
             self._show_link()
             self._say("stopped; the partial answer is saved" if result.stopped else "")
             return
@@ -245,6 +263,7 @@ class ChatPanel(Panel):
             return
         self.chat = None
         self.transcript.children = ()
+        self._show_follow_ups([])
         self.chat_id_box.value = ""
         self._show_link()
         self._say("new chat: it is saved with its first answer")
@@ -270,18 +289,36 @@ class ChatPanel(Panel):
         self.chat = chat
         self.chat_id_box.value = chat_id
         self.transcript.children = ()
+        last_follow_ups: list[str] = []
         for message in chat.messages():
             if message.get("role") == "user":
                 self._append_user(str(message.get("content") or ""))
             elif message.get("role") == "assistant":
                 name = message.get("modelName") or message.get("model") or "assistant"
-                self._append_answer(
-                    str(name), answer_html(str(message.get("content") or ""), final=True)
-                )
+                content = str(message.get("content") or "")
+                cited = [Source.model_validate(s) for s in message.get("sources") or [] if s]
+                self._append_answer(str(name), answer_html(content, final=True, sources=cited))
+                last_follow_ups = [str(q) for q in message.get("followUps") or [] if q]
+        self._show_follow_ups(last_follow_ups)
         if chat.model:
             self._choose(chat.model)
         self._show_link()
         self._say(f"continuing “{chat.title}” ({chat.turns} turns)")
+
+    def _show_follow_ups(self, questions: list[str]) -> None:
+        """One button per suggested question; a click asks it in this chat."""
+        buttons = []
+        for question in questions:
+            label = question if len(question) <= 60 else question[:59] + "…"
+            button = widgets.Button(
+                description=label,
+                tooltip=question,
+                icon="comment",
+                layout=widgets.Layout(width="auto", margin="2px 4px 2px 0"),
+            )
+            button.on_click(lambda _b, q=question: self.send(q))
+            buttons.append(button)
+        self.follow_up_bar.children = tuple(buttons)
 
     # -- what came out ------------------------------------------------------------------
 
@@ -306,7 +343,10 @@ def chat_panel(
     chat_id: str | None = None,
     client: AsyncOpenWebUI | OpenWebUI | None = None,
     system: str | None = None,
+    follow_ups: bool = True,
     **params: Any,
 ) -> ChatPanel:
     """A `ChatPanel`; leave it last in the cell to show it."""
-    return ChatPanel(model, chat_id=chat_id, client=client, system=system, **params)
+    return ChatPanel(
+        model, chat_id=chat_id, client=client, system=system, follow_ups=follow_ups, **params
+    )

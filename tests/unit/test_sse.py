@@ -1,3 +1,5 @@
+import json
+
 from owui_notebook.client.sse import SSEDecoder, parse_chunk
 
 
@@ -38,6 +40,13 @@ def test_errors_and_odd_shapes_never_raise():
     assert parse_chunk('{"detail": "Model not found"}').error == "Model not found"
     assert parse_chunk("{not json").error.startswith("malformed stream data")
     assert parse_chunk("[1, 2]").extra == {"value": [1, 2]}
-    assert parse_chunk('{"sources": []}').extra == {"sources": []}
+    assert parse_chunk('{"selected_model_id": "x"}').extra == {"selected_model_id": "x"}
+    assert parse_chunk('{"sources": "not a list"}').sources is None
     assert parse_chunk('{"choices": [{"delta": {"content": 5}}]}').text == ""
     assert parse_chunk('{"choices": ["x"]}').text == ""
+
+
+def test_sources_are_kept_as_sent():
+    source = {"source": {"type": "file", "name": "a.md"}, "document": ["x"], "metadata": [{}]}
+    info = parse_chunk(json.dumps({"sources": [source, 3]}))
+    assert info.sources == [source] and info.extra is None and info.text == ""

@@ -40,7 +40,7 @@ class AsyncHTTP:
         self._client = http_client or httpx.AsyncClient(
             base_url=settings.base_url,
             timeout=settings.timeout,
-            verify=settings.verify,
+            verify=settings.ssl_verify(),
             transport=transport,
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
         )

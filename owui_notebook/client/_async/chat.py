@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, NotFoundError
+from ..errors import ConfigurationError, NotFoundError, OpenWebUIError
 from ..history import thread
-from ..turns import Turn, chat_body, default_title, empty_history, graft
+from ..images import to_images
+from ..turns import Turn, TurnExtras, chat_body, default_title, empty_history, graft, task_messages
 from ..types import ChatRecord, ChatResult
 from .chat_stream import AsyncChatStream
 
@@ -35,6 +36,9 @@ class AsyncChat:
         folder_id: str | None = None,
         tags: list[str] | None = None,
         auto_title: bool = False,
+        auto_tags: bool = False,
+        tool_ids: list[str] | None = None,
+        follow_ups: bool = False,
         **params: Any,
     ) -> None:
         self._client = client
@@ -45,11 +49,17 @@ class AsyncChat:
         self.folder_id = folder_id
         self.tags = list(tags or [])
         self.auto_title = auto_title
+        self.auto_tags = auto_tags
+        self.tool_ids = list(tool_ids or [])
+        self.follow_ups = follow_ups
         self._title_given = title is not None
         self.params = params
         self.history: dict[str, Any] = empty_history()
         self.record: ChatRecord | None = None
         self._loaded = chat_id is None
+        # Turns whose save failed (server down or restarting): kept in `history` and saved
+        # with the next turn, so an answer that arrived is never lost.
+        self.unsaved: list[tuple[Turn, list[dict[str, Any]]]] = []
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self.id!r} model={self.model!r} turns={self.turns}>"
@@ -102,7 +112,13 @@ class AsyncChat:
     # -- asking -------------------------------------------------------------------------
 
     async def send(self, prompt: str, *, model: str | None = None, **params: Any) -> ChatResult:
-        """Ask one model and wait for the whole answer (saved in the chat)."""
+        """Ask one model and wait for the whole answer (saved in the chat).
+
+        Per call, besides ``temperature=`` and the like: ``tool_ids=[...]`` (the server's
+        tools the model may use this turn, instead of the chat's), ``images=`` (a path,
+        bytes, PIL image or matplotlib figure, or a list of them) and ``follow_ups=True``
+        (suggested next questions on ``result.follow_ups``).
+        """
         async with self.stream(prompt, model=model, **params) as stream:
             async for _ in stream:
                 pass
@@ -151,21 +167,57 @@ class AsyncChat:
         if not isinstance(prompt, str) or not prompt.strip():
             raise ConfigurationError("the prompt is empty: write something to send")
         system = params.pop("system", None) or self.system
+        extras = TurnExtras(
+            tool_ids=_tool_list(params.pop("tool_ids", None), self.tool_ids),
+            images=to_images(params.pop("images", None)),
+            follow_ups=bool(params.pop("follow_ups", self.follow_ups)),
+        )
         merged = {**self.params, **params}
         return AsyncChatStream(
-            self, prompt, models, multi=multi, system=system, params=merged, sequential=sequential
+            self,
+            prompt,
+            models,
+            multi=multi,
+            system=system,
+            params=merged,
+            sequential=sequential,
+            extras=extras,
         )
 
     # -- saving -------------------------------------------------------------------------
 
     async def _commit(self, turn: Turn, results: list[ChatResult]) -> str:
-        """Save a finished turn; returns the chat id. Merges into the server's latest copy."""
+        """Save a finished turn (and any earlier turn whose save failed); returns the chat id.
+
+        If the save fails, the turn stays in `history` and in `unsaved`, the error says so,
+        and the next turn's save carries it.
+        """
         names = await self._client._model_names()
         answers = [turn.assistant_message(r, names.get(r.model, r.model)) for r in results]
+        pending = [*self.unsaved, (turn, answers)]
+        try:
+            chat_id = await self._save_turns(pending)
+        except OpenWebUIError as exc:
+            self.unsaved = pending
+            self.history = graft(self.history, turn, answers)
+            exc.message = (
+                f"{exc.message}; the answer could not be saved yet: it is kept and will be "
+                "saved with the next turn"
+            )
+            exc.args = (exc.message,)
+            raise
+        self.unsaved = []
+        return chat_id
+
+    async def _save_turns(self, pending: list[tuple[Turn, list[dict[str, Any]]]]) -> str:
+        """Merge `pending` turns into the server's latest copy (or a new chat); the chat id."""
+        turn = pending[-1][0]
         chats = self._client.chats
         if self.id is None:
-            title = self.title or default_title(turn.prompt)
-            history = graft(empty_history(), turn, answers)
+            title = self.title or default_title(pending[0][0].prompt)
+            history = empty_history()
+            for done, answers in pending:
+                history = graft(history, done, answers)
             body = chat_body(
                 history, title=title, models=turn.models, system=self.system, params=self.params
             )
@@ -177,25 +229,68 @@ class AsyncChat:
                 await chats.add_tag(record.id, tag)
             if self.auto_title and not self._title_given:
                 await self._generate_title(turn.models[0])
+            if self.auto_tags:
+                await self._generate_tags(turn.models[0])
             return record.id
         # Someone may have continued the chat in the web UI since we last looked: graft onto
         # the server's copy so nothing saved there is overwritten.
         latest = await chats.get(self.id)
-        history = graft(latest.history, turn, answers)
+        history = latest.history
+        for done, answers in pending:
+            history = graft(history, done, answers)
         update = {"history": history, "messages": thread(history), "models": turn.models}
         self._adopt(await chats.update(self.id, update))
         return self.id
 
     async def _generate_title(self, model: str) -> None:
-        messages = [
-            {"role": m["role"], "content": m.get("content", "")} for m in thread(self.history)
-        ]
+        messages = task_messages(thread(self.history))
         try:
             title = await self._client.tasks.title(model, messages, chat_id=self.id)
         except Exception:  # a title is a nicety: never lose the saved turn over it
             return
         if title and self.id:
             self._adopt(await self._client.chats.rename(self.id, title))
+
+    async def _generate_tags(self, model: str) -> None:
+        """Tag a new chat as the web UI does, with the server's tags task."""
+        try:
+            messages = task_messages(thread(self.history))
+            tags = await self._client.tasks.tags(model, messages, chat_id=self.id)
+            for tag in tags:
+                if self.id and tag not in self.tags:
+                    await self._client.chats.add_tag(self.id, tag)
+                    self.tags.append(tag)
+        except Exception:  # tags are a nicety: never lose the saved turn over them
+            return
+
+    async def _add_follow_ups(self, results: list[ChatResult]) -> None:
+        """Ask the server's follow-up task for each finished answer; kept on the result and
+        on the saved answer (``followUps``), where the web UI shows them as suggestions."""
+        found: dict[str, list[str]] = {}
+        for result in results:
+            if not result.ok or not result.content:
+                continue
+            messages = task_messages(thread(self.history, result.message_id))
+            try:
+                result.follow_ups = await self._client.tasks.follow_ups(
+                    result.model, messages, chat_id=self.id
+                )
+            except OpenWebUIError:
+                continue  # suggestions are a nicety; the answer itself is saved
+            if result.follow_ups:
+                found[result.message_id] = result.follow_ups
+        if not found or not self.id:
+            return
+        try:
+            latest = await self._client.chats.get(self.id)
+            history = latest.history
+            for message_id, suggestions in found.items():
+                if message_id in history.get("messages", {}):
+                    history["messages"][message_id]["followUps"] = suggestions
+            update = {"history": history, "messages": thread(history)}
+            self._adopt(await self._client.chats.update(self.id, update))
+        except OpenWebUIError:
+            return  # the suggestions stay on the results; the answer is saved already
 
     async def rate(self, result: ChatResult, rating: int, **kw: Any) -> Any:
         """Rate an answer of this chat (+1/-1); see `evaluations.rate`."""
@@ -212,3 +307,13 @@ class AsyncChat:
             sibling_models=[s for s in siblings if s],
             **kw,
         )
+
+
+def _tool_list(given: Any, default: list[str]) -> list[str]:
+    """``tool_ids=`` as a list of ids (one id may be given as a string)."""
+    if given is None:
+        return list(default)
+    ids = [given] if isinstance(given, str) else list(given)
+    if not all(isinstance(i, str) and i for i in ids):
+        raise ConfigurationError("tool_ids must be tool id strings, e.g. tool_ids=['calculator']")
+    return ids

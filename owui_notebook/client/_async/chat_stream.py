@@ -12,8 +12,9 @@ from ..errors import (
     NotFoundError,
     OpenWebUIError,
 )
-from ..turns import Turn, model_messages
+from ..turns import Turn, TurnExtras, model_messages
 from ..types import ChatResult, StreamDelta
+from ._stream_base import AsyncStreamBase
 from .completion_stream import AsyncCompletionStream
 from .resources.completions import completion_body
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from .chat import AsyncChat
 
 
-class AsyncChatStream:
+class AsyncChatStream(AsyncStreamBase[Any]):
     """Iterate for the answer as it streams; when it ends, the turn is saved in the chat.
 
         async with chat.stream("Hello") as s:
@@ -43,6 +44,7 @@ class AsyncChatStream:
         system: str | None,
         params: dict[str, Any],
         sequential: bool = False,
+        extras: TurnExtras | None = None,
     ) -> None:
         self._chat = chat
         self._prompt = prompt
@@ -51,6 +53,7 @@ class AsyncChatStream:
         self._system = system
         self._params = params
         self._sequential = sequential
+        self.extras = extras or TurnExtras()
         self.turn: Turn | None = None
         self.streams: list[AsyncCompletionStream] = []
         self.errors: list[BaseException | None] = [None] * len(models)
@@ -66,18 +69,27 @@ class AsyncChatStream:
         self._models = [m or chat.model or "" for m in self._models]
         if not all(self._models):
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
+        # files= and knowledge= become the items the web UI attaches (paths are uploaded).
+        client = chat._client
+        attached = [
+            *await client.files.attachments(self._params.pop("files", None)),
+            *await client.knowledge.attachments(self._params.pop("knowledge", None)),
+        ]
+        if attached:
+            self._params["files"] = attached
         self.turn = Turn(
             prompt=self._prompt,
             models=self._models,
             parent_id=chat.history.get("currentId"),
-            files=list(self._params.get("files") or []),
+            files=[*(self._params.get("files") or []), *self.extras.image_files()],
         )
-        messages = model_messages(chat.history, self._system, self._prompt)
+        messages = model_messages(
+            chat.history, self._system, self._prompt, self.extras.image_files()
+        )
+        params = self.extras.request_params(self._params)
         http = chat._client._http
         self.streams = [
-            AsyncCompletionStream(
-                http, completion_body(m, messages, stream=True, params=self._params)
-            )
+            AsyncCompletionStream(http, completion_body(m, messages, stream=True, params=params))
             for m in self._models
         ]
 
@@ -98,22 +110,6 @@ class AsyncChatStream:
         self._interrupted = True
         for stream in self.streams:
             stream.abort()
-
-    async def __aenter__(self) -> AsyncChatStream:
-        return self
-
-    async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        # Never iterated means nothing was sent, so there is nothing to save either.
-        if self._iterator is not None:
-            await self._iterator.aclose()  # type: ignore[attr-defined]
-
-    def __aiter__(self) -> AsyncIterator[Any]:
-        if self._iterator is None:
-            self._iterator = self._iterate()
-        return self._iterator
 
     async def until_done(self) -> list[ChatResult]:
         async for _ in self:
@@ -178,6 +174,7 @@ class AsyncChatStream:
                     and error is None
                     and not stream.finished,
                     error=_error_text(error),
+                    sources=stream.sources,
                 )
             )
         self.results = results
@@ -186,6 +183,8 @@ class AsyncChatStream:
         chat_id = await self._chat._commit(self.turn, results)
         for result in results:
             result.chat_id = chat_id
+        if self.extras.follow_ups and not self._interrupted:
+            await self._chat._add_follow_ups(results)
 
 
 async def one_after_another(

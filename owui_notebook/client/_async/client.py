@@ -9,6 +9,7 @@ import httpx
 from .._settings import Settings
 from ..errors import ConfigurationError, NotFoundError, UnexpectedResponseError
 from ..features import has_feature, require_feature
+from ..task_types import TaskResult
 from ..types import ServerInfo, SessionUser
 from ._http import AsyncHTTP
 from .chat import AsyncChat
@@ -19,10 +20,17 @@ from .resources.completions import AsyncCompletions
 from .resources.evaluations import AsyncEvaluations
 from .resources.files import AsyncFiles
 from .resources.folders import AsyncFolders
+from .resources.groups import AsyncGroups
+from .resources.knowledge import AsyncKnowledge
 from .resources.models import AsyncModels
+from .resources.notes import AsyncNotes
+from .resources.prompts import AsyncPrompts
 from .resources.stats import AsyncStats
 from .resources.tags import AsyncTags
 from .resources.tasks import AsyncTasks
+from .resources.tools import AsyncTools
+from .resources.users import AsyncUsers
+from .task_runner import DEFAULT_MAX_ITERATIONS, AsyncTaskStream
 
 
 class AsyncOpenWebUI:
@@ -60,11 +68,17 @@ class AsyncOpenWebUI:
         self.folders = AsyncFolders(self)
         self.tags = AsyncTags(self)
         self.files = AsyncFiles(self)
+        self.knowledge = AsyncKnowledge(self)
         self.tasks = AsyncTasks(self)
+        self.tools = AsyncTools(self)
         self.stats = AsyncStats(self)
         self.analytics = AsyncAnalytics(self)
         self.evaluations = AsyncEvaluations(self)
         self.completions = AsyncCompletions(self)
+        self.prompts = AsyncPrompts(self)
+        self.notes = AsyncNotes(self)
+        self.users = AsyncUsers(self)
+        self.groups = AsyncGroups(self)
 
     def __repr__(self) -> str:
         auth = "key" if self._http.has_token else "no key"
@@ -157,13 +171,19 @@ class AsyncOpenWebUI:
         folder_id: str | None = None,
         tags: list[str] | None = None,
         auto_title: bool = False,
+        auto_tags: bool = False,
+        tool_ids: list[str] | None = None,
+        follow_ups: bool = False,
         **params: Any,
     ) -> AsyncChat:
         """A conversation: new, or the saved chat `chat_id` continued.
 
         ``params`` (``temperature=``, ``max_tokens=``, ...) go with every request.
         `auto_title` asks the server's title task for a title after the first answer;
-        otherwise the title is `title` or the prompt's first words.
+        otherwise the title is `title` or the prompt's first words. `auto_tags` tags a new
+        chat with the server's tags task. `tool_ids` are the server's tools (see
+        ``client.tools``) the model may use on every turn; `follow_ups` asks the server for
+        suggested next questions after each answer (``result.follow_ups``).
         """
         if model is None and chat_id is None:
             raise ConfigurationError("chat() needs a model, or chat_id= to continue a saved chat")
@@ -176,5 +196,71 @@ class AsyncOpenWebUI:
             folder_id=folder_id,
             tags=tags,
             auto_title=auto_title,
+            auto_tags=auto_tags,
+            tool_ids=tool_ids,
+            follow_ups=follow_ups,
             **params,
         )
+
+    # -- tasks --------------------------------------------------------------------------
+
+    def stream_task(
+        self,
+        question: str,
+        model: str,
+        *,
+        max_iterations: int = DEFAULT_MAX_ITERATIONS,
+        tool_ids: list[str] | None = None,
+        knowledge: Any = None,
+        decision_model: str | None = None,
+        system: str | None = None,
+        title: str | None = None,
+        folder_id: str | None = None,
+        tags: list[str] | None = None,
+        **params: Any,
+    ) -> AsyncTaskStream:
+        """Work through `question` in steps with `model`; iterate for the steps as they stream.
+
+        Each iteration the model answers with a step: its thought, the updated to-do list,
+        new key findings, and a next action, options or the final answer. When a step
+        offers options, `decision_model` picks one. At most `max_iterations` steps; the
+        whole run is saved as one chat. `tool_ids` and `knowledge` (and ``temperature=``
+        and the like) go with the working model's requests. See `AsyncTaskStream`.
+        """
+        extra = {"tool_ids": tool_ids, "knowledge": knowledge}
+        return AsyncTaskStream(
+            self,
+            question,
+            model,
+            max_iterations=max_iterations,
+            decision_model=decision_model,
+            system=system,
+            title=title,
+            folder_id=folder_id,
+            tags=tags,
+            params={**params, **{k: v for k, v in extra.items() if v is not None}},
+        )
+
+    async def run_task(
+        self,
+        question: str,
+        model: str,
+        *,
+        max_iterations: int = DEFAULT_MAX_ITERATIONS,
+        tool_ids: list[str] | None = None,
+        knowledge: Any = None,
+        decision_model: str | None = None,
+        **options: Any,
+    ) -> TaskResult:
+        """`stream_task` run to its end: the `TaskResult` (answer, to-do list, findings,
+        iterations with their timings and usage, the saved chat's id, and how it ended)."""
+        async with self.stream_task(
+            question,
+            model,
+            max_iterations=max_iterations,
+            tool_ids=tool_ids,
+            knowledge=knowledge,
+            decision_model=decision_model,
+            **options,
+        ) as stream:
+            return await stream.until_done()

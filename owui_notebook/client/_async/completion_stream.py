@@ -13,11 +13,12 @@ from ..errors import ModelError, RequestTimeout, StreamInterrupted
 from ..sse import SSEDecoder, parse_chunk
 from ..types import Timings, Usage
 from ._http import AsyncHTTP
+from ._stream_base import AsyncStreamBase
 
 COMPLETIONS_PATH = "/api/chat/completions"
 
 
-class AsyncCompletionStream:
+class AsyncCompletionStream(AsyncStreamBase[str]):
     """Iterate for text deltas as the server sends them; figures are on the object after.
 
         async with client.completions.stream("alpha", messages) as s:
@@ -35,6 +36,7 @@ class AsyncCompletionStream:
         self._parts: list[str] = []
         self.usage_raw: dict[str, Any] | None = None
         self.finish_reason: str | None = None
+        self.sources: list[dict[str, Any]] = []  # citations, as the server sent them
         self.timings = Timings()
         self.aborted = False
         self.started = False
@@ -52,21 +54,10 @@ class AsyncCompletionStream:
     def abort(self) -> None:
         self.aborted = True
 
-    async def __aenter__(self) -> AsyncCompletionStream:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
     async def aclose(self) -> None:
         if self._iterator is not None and not self.finished:
             self.aborted = True
-            await self._iterator.aclose()  # type: ignore[attr-defined]
-
-    def __aiter__(self) -> AsyncIterator[str]:
-        if self._iterator is None:
-            self._iterator = self._iterate()
-        return self._iterator
+            await super().aclose()
 
     async def until_done(self) -> str:
         """Read the whole answer and return it."""
@@ -94,7 +85,7 @@ class AsyncCompletionStream:
                         yield text
                     return
                 decoder = SSEDecoder()
-                async for line in response.aiter_lines():
+                async for line in _lines_then_blank(response):
                     if self.aborted:
                         return
                     event = decoder.feed(line)
@@ -109,6 +100,8 @@ class AsyncCompletionStream:
                         )
                     if info.usage:
                         self.usage_raw = info.usage
+                    if info.sources:
+                        self.sources.extend(info.sources)
                     if info.finish_reason:
                         self.finish_reason = info.finish_reason
                     if info.text:
@@ -148,6 +141,8 @@ class AsyncCompletionStream:
         self.finish_reason = choice.get("finish_reason")
         if isinstance(body.get("usage"), dict):
             self.usage_raw = body["usage"]
+        if isinstance(body.get("sources"), list):  # the server merges its events into the body
+            self.sources.extend(s for s in body["sources"] if isinstance(s, dict))
         if text:
             self._parts.append(text)
         self.finished = True
@@ -159,3 +154,11 @@ def parse_chunk_json(body: dict[str, Any]) -> str:
     if isinstance(err, dict):
         return str(err.get("message") or err)
     return str(err)
+
+
+async def _lines_then_blank(response: httpx.Response) -> AsyncIterator[str]:
+    """The body's lines, then a blank one: an event cut off at the end is still read (and a
+    truncated one is an error, not silently dropped)."""
+    async for line in response.aiter_lines():
+        yield line
+    yield ""

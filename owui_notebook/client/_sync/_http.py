@@ -42,7 +42,7 @@ class HTTP:
         self._client = http_client or httpx.Client(
             base_url=settings.base_url,
             timeout=settings.timeout,
-            verify=settings.verify,
+            verify=settings.ssl_verify(),
             transport=transport,
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
         )

@@ -14,8 +14,9 @@ from ..errors import (
     NotFoundError,
     OpenWebUIError,
 )
-from ..turns import Turn, model_messages
+from ..turns import Turn, TurnExtras, model_messages
 from ..types import ChatResult, StreamDelta
+from ._stream_base import StreamBase
 from .completion_stream import CompletionStream
 from .resources.completions import completion_body
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from .chat import Chat
 
 
-class ChatStream:
+class ChatStream(StreamBase[Any]):
     """Iterate for the answer as it streams; when it ends, the turn is saved in the chat.
 
         with chat.stream("Hello") as s:
@@ -45,6 +46,7 @@ class ChatStream:
         system: str | None,
         params: dict[str, Any],
         sequential: bool = False,
+        extras: TurnExtras | None = None,
     ) -> None:
         self._chat = chat
         self._prompt = prompt
@@ -53,6 +55,7 @@ class ChatStream:
         self._system = system
         self._params = params
         self._sequential = sequential
+        self.extras = extras or TurnExtras()
         self.turn: Turn | None = None
         self.streams: list[CompletionStream] = []
         self.errors: list[BaseException | None] = [None] * len(models)
@@ -68,18 +71,27 @@ class ChatStream:
         self._models = [m or chat.model or "" for m in self._models]
         if not all(self._models):
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
+        # files= and knowledge= become the items the web UI attaches (paths are uploaded).
+        client = chat._client
+        attached = [
+            *client.files.attachments(self._params.pop("files", None)),
+            *client.knowledge.attachments(self._params.pop("knowledge", None)),
+        ]
+        if attached:
+            self._params["files"] = attached
         self.turn = Turn(
             prompt=self._prompt,
             models=self._models,
             parent_id=chat.history.get("currentId"),
-            files=list(self._params.get("files") or []),
+            files=[*(self._params.get("files") or []), *self.extras.image_files()],
         )
-        messages = model_messages(chat.history, self._system, self._prompt)
+        messages = model_messages(
+            chat.history, self._system, self._prompt, self.extras.image_files()
+        )
+        params = self.extras.request_params(self._params)
         http = chat._client._http
         self.streams = [
-            CompletionStream(
-                http, completion_body(m, messages, stream=True, params=self._params)
-            )
+            CompletionStream(http, completion_body(m, messages, stream=True, params=params))
             for m in self._models
         ]
 
@@ -100,22 +112,6 @@ class ChatStream:
         self._interrupted = True
         for stream in self.streams:
             stream.abort()
-
-    def __enter__(self) -> ChatStream:
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        # Never iterated means nothing was sent, so there is nothing to save either.
-        if self._iterator is not None:
-            self._iterator.close()  # type: ignore[attr-defined]
-
-    def __iter__(self) -> Iterator[Any]:
-        if self._iterator is None:
-            self._iterator = self._iterate()
-        return self._iterator
 
     def until_done(self) -> list[ChatResult]:
         for _ in self:
@@ -180,6 +176,7 @@ class ChatStream:
                     and error is None
                     and not stream.finished,
                     error=_error_text(error),
+                    sources=stream.sources,
                 )
             )
         self.results = results
@@ -188,6 +185,8 @@ class ChatStream:
         chat_id = self._chat._commit(self.turn, results)
         for result in results:
             result.chat_id = chat_id
+        if self.extras.follow_ups and not self._interrupted:
+            self._chat._add_follow_ups(results)
 
 
 def one_after_another(

@@ -11,6 +11,7 @@ import httpx
 from .._settings import Settings
 from ..errors import ConfigurationError, NotFoundError, UnexpectedResponseError
 from ..features import has_feature, require_feature
+from ..task_types import TaskResult
 from ..types import ServerInfo, SessionUser
 from ._http import HTTP
 from .chat import Chat
@@ -21,10 +22,17 @@ from .resources.completions import Completions
 from .resources.evaluations import Evaluations
 from .resources.files import Files
 from .resources.folders import Folders
+from .resources.groups import Groups
+from .resources.knowledge import Knowledge
 from .resources.models import Models
+from .resources.notes import Notes
+from .resources.prompts import Prompts
 from .resources.stats import Stats
 from .resources.tags import Tags
 from .resources.tasks import Tasks
+from .resources.tools import Tools
+from .resources.users import Users
+from .task_runner import DEFAULT_MAX_ITERATIONS, TaskStream
 
 
 class OpenWebUI:
@@ -62,11 +70,17 @@ class OpenWebUI:
         self.folders = Folders(self)
         self.tags = Tags(self)
         self.files = Files(self)
+        self.knowledge = Knowledge(self)
         self.tasks = Tasks(self)
+        self.tools = Tools(self)
         self.stats = Stats(self)
         self.analytics = Analytics(self)
         self.evaluations = Evaluations(self)
         self.completions = Completions(self)
+        self.prompts = Prompts(self)
+        self.notes = Notes(self)
+        self.users = Users(self)
+        self.groups = Groups(self)
 
     def __repr__(self) -> str:
         auth = "key" if self._http.has_token else "no key"
@@ -159,13 +173,19 @@ class OpenWebUI:
         folder_id: str | None = None,
         tags: list[str] | None = None,
         auto_title: bool = False,
+        auto_tags: bool = False,
+        tool_ids: list[str] | None = None,
+        follow_ups: bool = False,
         **params: Any,
     ) -> Chat:
         """A conversation: new, or the saved chat `chat_id` continued.
 
         ``params`` (``temperature=``, ``max_tokens=``, ...) go with every request.
         `auto_title` asks the server's title task for a title after the first answer;
-        otherwise the title is `title` or the prompt's first words.
+        otherwise the title is `title` or the prompt's first words. `auto_tags` tags a new
+        chat with the server's tags task. `tool_ids` are the server's tools (see
+        ``client.tools``) the model may use on every turn; `follow_ups` asks the server for
+        suggested next questions after each answer (``result.follow_ups``).
         """
         if model is None and chat_id is None:
             raise ConfigurationError("chat() needs a model, or chat_id= to continue a saved chat")
@@ -178,5 +198,71 @@ class OpenWebUI:
             folder_id=folder_id,
             tags=tags,
             auto_title=auto_title,
+            auto_tags=auto_tags,
+            tool_ids=tool_ids,
+            follow_ups=follow_ups,
             **params,
         )
+
+    # -- tasks --------------------------------------------------------------------------
+
+    def stream_task(
+        self,
+        question: str,
+        model: str,
+        *,
+        max_iterations: int = DEFAULT_MAX_ITERATIONS,
+        tool_ids: list[str] | None = None,
+        knowledge: Any = None,
+        decision_model: str | None = None,
+        system: str | None = None,
+        title: str | None = None,
+        folder_id: str | None = None,
+        tags: list[str] | None = None,
+        **params: Any,
+    ) -> TaskStream:
+        """Work through `question` in steps with `model`; iterate for the steps as they stream.
+
+        Each iteration the model answers with a step: its thought, the updated to-do list,
+        new key findings, and a next action, options or the final answer. When a step
+        offers options, `decision_model` picks one. At most `max_iterations` steps; the
+        whole run is saved as one chat. `tool_ids` and `knowledge` (and ``temperature=``
+        and the like) go with the working model's requests. See `TaskStream`.
+        """
+        extra = {"tool_ids": tool_ids, "knowledge": knowledge}
+        return TaskStream(
+            self,
+            question,
+            model,
+            max_iterations=max_iterations,
+            decision_model=decision_model,
+            system=system,
+            title=title,
+            folder_id=folder_id,
+            tags=tags,
+            params={**params, **{k: v for k, v in extra.items() if v is not None}},
+        )
+
+    def run_task(
+        self,
+        question: str,
+        model: str,
+        *,
+        max_iterations: int = DEFAULT_MAX_ITERATIONS,
+        tool_ids: list[str] | None = None,
+        knowledge: Any = None,
+        decision_model: str | None = None,
+        **options: Any,
+    ) -> TaskResult:
+        """`stream_task` run to its end: the `TaskResult` (answer, to-do list, findings,
+        iterations with their timings and usage, the saved chat's id, and how it ended)."""
+        with self.stream_task(
+            question,
+            model,
+            max_iterations=max_iterations,
+            tool_ids=tool_ids,
+            knowledge=knowledge,
+            decision_model=decision_model,
+            **options,
+        ) as stream:
+            return stream.until_done()

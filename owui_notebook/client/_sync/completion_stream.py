@@ -15,11 +15,12 @@ from ..errors import ModelError, RequestTimeout, StreamInterrupted
 from ..sse import SSEDecoder, parse_chunk
 from ..types import Timings, Usage
 from ._http import HTTP
+from ._stream_base import StreamBase
 
 COMPLETIONS_PATH = "/api/chat/completions"
 
 
-class CompletionStream:
+class CompletionStream(StreamBase[str]):
     """Iterate for text deltas as the server sends them; figures are on the object after.
 
         with client.completions.stream("alpha", messages) as s:
@@ -37,6 +38,7 @@ class CompletionStream:
         self._parts: list[str] = []
         self.usage_raw: dict[str, Any] | None = None
         self.finish_reason: str | None = None
+        self.sources: list[dict[str, Any]] = []  # citations, as the server sent them
         self.timings = Timings()
         self.aborted = False
         self.started = False
@@ -54,21 +56,10 @@ class CompletionStream:
     def abort(self) -> None:
         self.aborted = True
 
-    def __enter__(self) -> CompletionStream:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     def close(self) -> None:
         if self._iterator is not None and not self.finished:
             self.aborted = True
-            self._iterator.close()  # type: ignore[attr-defined]
-
-    def __iter__(self) -> Iterator[str]:
-        if self._iterator is None:
-            self._iterator = self._iterate()
-        return self._iterator
+            super().close()
 
     def until_done(self) -> str:
         """Read the whole answer and return it."""
@@ -96,7 +87,7 @@ class CompletionStream:
                         yield text
                     return
                 decoder = SSEDecoder()
-                for line in response.iter_lines():
+                for line in _lines_then_blank(response):
                     if self.aborted:
                         return
                     event = decoder.feed(line)
@@ -111,6 +102,8 @@ class CompletionStream:
                         )
                     if info.usage:
                         self.usage_raw = info.usage
+                    if info.sources:
+                        self.sources.extend(info.sources)
                     if info.finish_reason:
                         self.finish_reason = info.finish_reason
                     if info.text:
@@ -150,6 +143,8 @@ class CompletionStream:
         self.finish_reason = choice.get("finish_reason")
         if isinstance(body.get("usage"), dict):
             self.usage_raw = body["usage"]
+        if isinstance(body.get("sources"), list):  # the server merges its events into the body
+            self.sources.extend(s for s in body["sources"] if isinstance(s, dict))
         if text:
             self._parts.append(text)
         self.finished = True
@@ -161,3 +156,11 @@ def parse_chunk_json(body: dict[str, Any]) -> str:
     if isinstance(err, dict):
         return str(err.get("message") or err)
     return str(err)
+
+
+def _lines_then_blank(response: httpx.Response) -> Iterator[str]:
+    """The body's lines, then a blank one: an event cut off at the end is still read (and a
+    truncated one is an error, not silently dropped)."""
+    for line in response.iter_lines():
+        yield line
+    yield ""
