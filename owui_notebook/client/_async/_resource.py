@@ -27,5 +27,22 @@ class AsyncResource:
     async def _get_list(self, path: str, **params: Any) -> list[Any]:
         return expect(await self._get(path, **params), list, "GET", path)
 
+    async def _all_pages(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """Every row of a listing that is one plain list (older releases) or pages of
+        ``{items, total}`` (newer ones), read page by page until the total is reached."""
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = await self._get(path, page=page, **params)
+            if isinstance(body, list):
+                return [r for r in body if isinstance(r, dict)]
+            items = body.get("items") if isinstance(body, dict) else None
+            items = [r for r in items or [] if isinstance(r, dict)]
+            rows.extend(items)
+            total = body.get("total") if isinstance(body, dict) else None
+            if not items or total is None or len(rows) >= total:
+                return rows
+            page += 1
+
     async def _require(self, feature: str) -> None:
         await self._client.require(feature)

@@ -29,5 +29,22 @@ class Resource:
     def _get_list(self, path: str, **params: Any) -> list[Any]:
         return expect(self._get(path, **params), list, "GET", path)
 
+    def _all_pages(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """Every row of a listing that is one plain list (older releases) or pages of
+        ``{items, total}`` (newer ones), read page by page until the total is reached."""
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = self._get(path, page=page, **params)
+            if isinstance(body, list):
+                return [r for r in body if isinstance(r, dict)]
+            items = body.get("items") if isinstance(body, dict) else None
+            items = [r for r in items or [] if isinstance(r, dict)]
+            rows.extend(items)
+            total = body.get("total") if isinstance(body, dict) else None
+            if not items or total is None or len(rows) >= total:
+                return rows
+            page += 1
+
     def _require(self, feature: str) -> None:
         self._client.require(feature)

@@ -75,18 +75,8 @@ class AsyncFiles(AsyncResource):
 
         Without `content` the extracted text is left out (0.9+; 0.6 always sends it).
         """
-        out: list[FileRecord] = []
-        page = 1
-        while True:
-            body = await self._get(f"{_BASE}/", page=page, content=str(content).lower())
-            if not isinstance(body, dict):  # up to 0.6: one list, no pages
-                return [FileRecord.model_validate(r) for r in body or []]
-            rows = body.get("items") or []
-            out.extend(FileRecord.model_validate(r) for r in rows)
-            total = body.get("total")
-            if not rows or total is None or len(out) >= total:
-                return out
-            page += 1
+        rows = await self._all_pages(f"{_BASE}/", content=str(content).lower())
+        return [FileRecord.model_validate(r) for r in rows]
 
     async def search(self, pattern: str, *, content: bool = False) -> list[FileRecord]:
         """Files whose name matches `pattern` (``*`` and ``?`` wildcards, any case);

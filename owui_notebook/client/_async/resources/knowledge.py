@@ -28,7 +28,7 @@ KnowledgeRef = KnowledgeBase | str
 class AsyncKnowledge(AsyncResource):
     async def list(self) -> list[KnowledgeBase]:
         """Every knowledge base this user can read, every page."""
-        return [KnowledgeBase.model_validate(r) for r in await self._pages(f"{_BASE}/")]
+        return [KnowledgeBase.model_validate(r) for r in await self._all_pages(f"{_BASE}/")]
 
     async def search(self, text: str) -> list[KnowledgeBase]:
         """Knowledge bases whose name or description contains `text` (any case)."""
@@ -139,7 +139,7 @@ class AsyncKnowledge(AsyncResource):
         # Up to 0.6 the files come with the knowledge base; later, pages of their own.
         rows = current.files or []
         if not current.legacy:
-            rows = await self._pages(f"{_BASE}/{current.id}/files")
+            rows = await self._all_pages(f"{_BASE}/{current.id}/files")
         return [_file_record(r) for r in rows if isinstance(r, dict) and r.get("id")]
 
     async def add_file(self, kb: KnowledgeRef, file: FileRef) -> KnowledgeBase:
@@ -258,22 +258,6 @@ class AsyncKnowledge(AsyncResource):
             path=f"{_BASE}/{kb.id}/files",
             status_code=404,
         )
-
-    async def _pages(self, path: str) -> list[dict[str, Any]]:
-        """Every row of a listing: one list (up to 0.6) or pages of ``{items, total}``."""
-        rows: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            body = await self._get(path, page=page)
-            if isinstance(body, list):
-                return [r for r in body if isinstance(r, dict)]
-            items = body.get("items") if isinstance(body, dict) else None
-            items = [r for r in items or [] if isinstance(r, dict)]
-            rows.extend(items)
-            total = body.get("total") if isinstance(body, dict) else None
-            if not items or total is None or len(rows) >= total:
-                return rows
-            page += 1
 
 
 def _file_record(row: dict[str, Any]) -> FileRecord:

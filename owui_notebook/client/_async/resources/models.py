@@ -55,22 +55,10 @@ class AsyncModels(AsyncResource):
         0.9+ serve them from ``/api/v1/models/list`` (paged on 0.12); 0.6 from
         ``/api/v1/models/``, which newer releases answer with the web page.
         """
-        out: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            try:
-                body = await self._get("/api/v1/models/list", page=page)
-            except UnexpectedResponseError:
-                if page > 1:
-                    raise
-                return await self._custom_before_0_9()
-            rows = body.get("items") if isinstance(body, dict) else body
-            rows = expect(rows, list, "GET", "/api/v1/models/list")
-            out.extend(r for r in rows if isinstance(r, dict))
-            total = body.get("total") if isinstance(body, dict) else None
-            if not rows or total is None or len(out) >= total:
-                return out
-            page += 1
+        try:
+            return await self._all_pages("/api/v1/models/list")
+        except UnexpectedResponseError:  # before 0.9 that path is the web page
+            return await self._custom_before_0_9()
 
     async def _custom_before_0_9(self) -> list[dict[str, Any]]:
         body = await self._get("/api/v1/models/")

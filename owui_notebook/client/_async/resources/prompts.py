@@ -82,16 +82,8 @@ class AsyncPrompts(AsyncResource):
                 for p in await self.list()
                 if needle in f"{p.command}\n{p.name or ''}\n{p.content}".casefold()
             ]
-        out: list[Prompt] = []
-        page = 1
-        while True:
-            body = await self._get(f"{_BASE}/list", query=text, page=page)
-            rows = body.get("items") or [] if isinstance(body, dict) else []
-            out += [Prompt.from_server(r) for r in rows if isinstance(r, dict)]
-            total = body.get("total") if isinstance(body, dict) else None
-            if not rows or total is None or len(out) >= total:
-                return out
-            page += 1
+        rows = await self._all_pages(f"{_BASE}/list", query=text)
+        return [Prompt.from_server(r) for r in rows]
 
     async def expand(
         self,

@@ -33,18 +33,9 @@ class Evaluations(Resource):
 
     def my_feedbacks(self) -> list[Feedback]:
         """This user's feedback, newest first (every page where the server pages it)."""
-        out: list[Feedback] = []
-        page = 1
-        while True:
-            body = self._get(f"{_BASE}/feedbacks/user", page=page)
-            if not isinstance(body, dict):  # older releases (0.6, 0.9) send one plain list
-                return [Feedback.model_validate(r) for r in body or []]
-            rows = body.get("items") or []
-            out.extend(Feedback.model_validate(r) for r in rows)
-            total = body.get("total")
-            if not rows or total is None or len(out) >= total:
-                return out
-            page += 1
+        # Older releases (0.6, 0.9) send one plain list; 0.12 pages.
+        rows = self._all_pages(f"{_BASE}/feedbacks/user")
+        return [Feedback.model_validate(r) for r in rows]
 
     def get_feedback(self, feedback_id: str) -> Feedback:
         return Feedback.model_validate(self._get(f"{_BASE}/feedback/{feedback_id}"))

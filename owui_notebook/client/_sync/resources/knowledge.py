@@ -30,7 +30,7 @@ KnowledgeRef = KnowledgeBase | str
 class Knowledge(Resource):
     def list(self) -> list[KnowledgeBase]:
         """Every knowledge base this user can read, every page."""
-        return [KnowledgeBase.model_validate(r) for r in self._pages(f"{_BASE}/")]
+        return [KnowledgeBase.model_validate(r) for r in self._all_pages(f"{_BASE}/")]
 
     def search(self, text: str) -> list[KnowledgeBase]:
         """Knowledge bases whose name or description contains `text` (any case)."""
@@ -141,7 +141,7 @@ class Knowledge(Resource):
         # Up to 0.6 the files come with the knowledge base; later, pages of their own.
         rows = current.files or []
         if not current.legacy:
-            rows = self._pages(f"{_BASE}/{current.id}/files")
+            rows = self._all_pages(f"{_BASE}/{current.id}/files")
         return [_file_record(r) for r in rows if isinstance(r, dict) and r.get("id")]
 
     def add_file(self, kb: KnowledgeRef, file: FileRef) -> KnowledgeBase:
@@ -260,22 +260,6 @@ class Knowledge(Resource):
             path=f"{_BASE}/{kb.id}/files",
             status_code=404,
         )
-
-    def _pages(self, path: str) -> list[dict[str, Any]]:
-        """Every row of a listing: one list (up to 0.6) or pages of ``{items, total}``."""
-        rows: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            body = self._get(path, page=page)
-            if isinstance(body, list):
-                return [r for r in body if isinstance(r, dict)]
-            items = body.get("items") if isinstance(body, dict) else None
-            items = [r for r in items or [] if isinstance(r, dict)]
-            rows.extend(items)
-            total = body.get("total") if isinstance(body, dict) else None
-            if not items or total is None or len(rows) >= total:
-                return rows
-            page += 1
 
 
 def _file_record(row: dict[str, Any]) -> FileRecord:
