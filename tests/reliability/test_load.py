@@ -94,25 +94,27 @@ async def test_many_comparisons_at_once_lose_nothing(
     assert growth_mb < 1.0, f"client heap grew {growth_mb:.2f} MB over the run"
 
 
-# The provider's server threads live in this process too: leave out what is allocated in
-# the modules they run and the client does not (its transport is asyncio, not sockets'
-# file objects or http.server).
-_NOT_THE_CLIENT = [
-    tracemalloc.Filter(False, pattern)
+# The client's heap: what the client stack's own code allocated and still holds. The rest of
+# the process (the in-process provider's server threads, the test run's log handlers and
+# watchers, earlier tests' leftovers) is not the client's and would blur the figure.
+_THE_CLIENT = [
+    tracemalloc.Filter(True, pattern)
     for pattern in (
-        "*/socketserver.py",
-        "*/http/server.py",
-        "*/testing/provider.py",
-        "*/socket.py",
-        "*/email/*",
-        "*/threading.py",
-        # Log records that a handler of the test run (pytest's, the secrets scan's) keeps.
-        "*/logging/__init__.py",
+        "*/owui_notebook/client/*",
+        "*/httpx/*",
+        "*/httpcore/*",
+        "*/h11/*",
+        "*/anyio/*",
+        "*/pydantic/*",
+        "*/pydantic_core/*",
+        "*/asyncio/*",
+        "*/json/*",
+        "*/ssl.py",
     )
 ]
 
 
 def _client_heap() -> int:
-    """Bytes allocated since tracing started and still alive, outside the provider's threads."""
-    snapshot = tracemalloc.take_snapshot().filter_traces(_NOT_THE_CLIENT)
+    """Bytes the client stack allocated since tracing started and still holds."""
+    snapshot = tracemalloc.take_snapshot().filter_traces(_THE_CLIENT)
     return sum(stat.size for stat in snapshot.statistics("filename"))
