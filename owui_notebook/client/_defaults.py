@@ -33,7 +33,7 @@ def default_connection() -> tuple[str, str | None] | None:
     with _lock:
         if _current is not None:
             return _current
-    from ..testing.connection import read_link
+    from ..testing.connection import ready_link
 
-    link = read_link()
-    return (link.url, link.api_key) if link is not None and link.ready else None
+    link = ready_link()
+    return (link.url, link.api_key) if link is not None else None

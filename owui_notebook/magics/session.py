@@ -167,11 +167,10 @@ class Session:
 
 def _local_sandbox(*, wait: bool = True) -> Any:
     """The running `owui-notebook sandbox` of this machine, waiting while it starts; or None."""
-    from ..testing.connection import read_link, wait_for_link
+    from ..testing.connection import ready_link, wait_for_link
 
     if not wait:
-        link = read_link()
-        return link if link is not None and link.ready else None
+        return ready_link()
 
     def waiting(link: Any) -> None:
         print("waiting for the local Open WebUI sandbox to finish starting...", flush=True)

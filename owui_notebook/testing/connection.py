@@ -19,7 +19,15 @@ from pathlib import Path
 
 from .install import cache_dir
 
-__all__ = ["SandboxLink", "clear_link", "link_path", "read_link", "wait_for_link", "write_link"]
+__all__ = [
+    "SandboxLink",
+    "clear_link",
+    "link_path",
+    "read_link",
+    "ready_link",
+    "wait_for_link",
+    "write_link",
+]
 
 FILE_NAME = "sandbox.json"
 
@@ -87,6 +95,12 @@ def read_link() -> SandboxLink | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return link if _alive(link.pid) else None
+
+
+def ready_link() -> SandboxLink | None:
+    """The link of a running sandbox that is ready to answer, else None (no waiting)."""
+    link = read_link()
+    return link if link is not None and link.ready else None
 
 
 def clear_link(pid: int | None = None) -> None:

@@ -51,7 +51,7 @@ async def test_many_comparisons_at_once_lose_nothing(
             batch = range(wave, min(wave + at_once, total))
             outcomes += await asyncio.gather(*(_one_chat(client, n) for n in batch))
             # The in-process provider records every request it gets: not the client's memory.
-            provider.requests.clear()
+            provider.clear_requests()
             gc.collect()
             memory.append(_client_heap())
         elapsed = time.perf_counter() - start
