@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from ..client._log_redact import install as install_log_redaction
 from .common import BootstrapError
 
 # --------------------------------------------------------------------------- bootstrapping
@@ -20,6 +21,7 @@ def _call(
     body: dict[str, Any] | None = None,
 ) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    install_log_redaction()  # httpcore logs the signup's set-cookie JWT at DEBUG
     try:
         # A fresh client each time: no cookie from a signup may stand in for the token we test.
         with httpx.Client(base_url=url, timeout=60.0, trust_env=False) as http:

@@ -1,13 +1,16 @@
 """pytest plugin: fail any test whose output, logs or errors show a sandbox's key or token.
 
 Loaded from tests/conftest.py next to ``owui_notebook.testing.pytest_plugin``. Watched, for
-every test of the session: every log record (``owui_notebook`` and ``httpx`` at DEBUG/INFO),
+every test of the session: every log record at DEBUG of every logger a request passes
+through (``owui_notebook``, ``httpx``, ``httpcore``, ``h11``, ``hpack``, ``asyncio``, ...),
 the test's captured stdout, stderr and log, its failure report, every ``OpenWebUIError``
 made, every traceback or usage error IPython shows, every display output published in an
 in-process shell, every message a Jupyter kernel sends to a client (the executed notebooks
 and kernel tests) and every change of an ipywidget's state. The secrets are the API key, JWT
-and admin password of each sandbox the session started. A finding fails the test it happened
-in, naming where it was seen (never the secret itself).
+and admin password of each sandbox the session started, every secret the client registered
+(keys, passwords, the JWTs servers hand back on sign-in and in ``set-cookie``), and anything
+shaped like a JWT. A finding fails the test it happened in, naming where it was seen (never
+the secret itself).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import contextlib
 import functools
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -25,6 +29,8 @@ import pytest
 _FINDINGS: list[str] = []
 _LOCK = threading.Lock()
 _STATE: dict[str, Any] = {"config": None}
+# Three base64url parts, the first a JSON header: any JWT, including ones no registry knows.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 
 
 def _secrets() -> list[str]:
@@ -38,6 +44,10 @@ def _secrets() -> list[str]:
     found = []
     for box in boxes:
         found += [s for s in (box.api_key, box.jwt, box.admin_password) if s and len(s) >= 8]
+    from ..client import errors
+
+    with errors._SECRETS_LOCK:
+        found += errors._SECRETS
     return found
 
 
@@ -50,11 +60,9 @@ def scan(text: Any, where: str) -> None:
             text = json.dumps(text, default=str)
         except (TypeError, ValueError):
             text = str(text)
-    for secret in _secrets():
-        if secret in text:
-            with _LOCK:
-                _FINDINGS.append(where)
-            return
+    if _JWT.search(text) or any(secret in text for secret in _secrets()):
+        with _LOCK:
+            _FINDINGS.append(where)
 
 
 class _ScanHandler(logging.Handler):
@@ -134,12 +142,14 @@ def pytest_configure(config: pytest.Config) -> None:
     _STATE["config"] = config
     handler = _ScanHandler(level=logging.DEBUG)
     logging.getLogger().addHandler(handler)
-    # Records below the loggers' levels never reach a handler: let the client's and the
-    # transport's through (httpx logs each request line at INFO).
-    for name, level in (("owui_notebook", logging.DEBUG), ("httpx", logging.INFO)):
+    # Records below the loggers' levels never reach a handler: let through DEBUG of every
+    # logger a request passes through (httpcore logs response headers, cookies included).
+    from ..client._log_redact import WATCHED
+
+    for name in WATCHED:
         logger = logging.getLogger(name)
-        if logger.level == logging.NOTSET or logger.level > level:
-            logger.setLevel(level)
+        if logger.level == logging.NOTSET or logger.level > logging.DEBUG:
+            logger.setLevel(logging.DEBUG)
     _install_watchers()
 
 

@@ -37,6 +37,7 @@ async def test_many_comparisons_at_once_lose_nothing(
     # (httpx at INFO, the client at DEBUG under the secrets scan) would look like a growing
     # client heap.
     caplog.set_level(logging.WARNING, logger="httpx")
+    caplog.set_level(logging.WARNING, logger="httpcore")  # at DEBUG under the scan too
     caplog.set_level(logging.WARNING, logger="owui_notebook")
     for model in MODELS:  # a little pacing, as real models stream
         provider.configure(model, ttft=0.05, tokens_per_second=200, answer_tokens=30)

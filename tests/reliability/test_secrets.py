@@ -7,6 +7,7 @@ every test of the session; these tests check that it sees what it must see.
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 from IPython.core.error import UsageError
@@ -62,3 +63,54 @@ def test_connect_refuses_a_key_on_the_line_without_echoing_it(owui_sandbox):
     assert owui_sandbox.api_key not in str(info.value)
     assert "hidden prompt" in str(info.value)
     assert parse("connect", f"{owui_sandbox.url} --key-env MY_KEY").key_env == "MY_KEY"
+
+
+JWT_SHAPE = re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*")
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.name} {self.format(record)}")
+
+
+@pytest.fixture
+def debug_everywhere():
+    """Every logger a request passes through at DEBUG, as ``logging.basicConfig(level=DEBUG)``
+    gives; a handler on the root keeps each formatted line (tracebacks included)."""
+    keep = _Keep()
+    root = logging.getLogger()
+    before = root.level
+    root.addHandler(keep)
+    root.setLevel(logging.DEBUG)
+    names = ("httpx", "httpcore", "httpcore.http11", "httpcore.connection", "owui_notebook")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    try:
+        yield keep
+    finally:
+        root.removeHandler(keep)
+        root.setLevel(before)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def test_debug_logs_of_every_transport_layer_never_show_a_token(owui_sandbox, debug_everywhere):
+    """httpcore logs each response's headers at DEBUG: the server's ``set-cookie: token=<JWT>``
+    after a sign-in or a JWT-authenticated call must come out redacted, in every logger."""
+    take_findings()
+    with OpenWebUI(owui_sandbox.url, owui_sandbox.jwt) as client:
+        assert client.me().email == owui_sandbox.admin_email
+    with OpenWebUI(owui_sandbox.url) as fresh:
+        fresh_token = fresh.signin(owui_sandbox.admin_email, owui_sandbox.admin_password).token
+        fresh.me()
+    lines = debug_everywhere.lines
+    assert any(line.startswith("httpcore.http11") for line in lines)  # DEBUG really on
+    assert any("set-cookie" in line.lower() for line in lines)  # the headers were logged
+    leaked = [line for line in lines if JWT_SHAPE.search(line) or (fresh_token or "") in line]
+    assert leaked == []
+    assert take_findings() == []

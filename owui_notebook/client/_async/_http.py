@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from .._backends import AsyncBackend
+from .._log_redact import install as install_log_redaction
 from .._responses import (
     check_content_type,
     decode_json,
@@ -20,7 +21,7 @@ from .._responses import (
 )
 from .._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from .._settings import Settings
-from ..errors import status_error
+from ..errors import register_secret, status_error
 from ..quirks import applies_to, needs_local_chat_id, with_local_chat_id
 
 
@@ -34,6 +35,8 @@ class AsyncHTTP:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        # Before the first request: httpcore logs the response headers (tokens in cookies).
+        install_log_redaction()
         self.settings = settings
         self.retry = RetryPolicy(max_retries=settings.max_retries)
         self._owns_client = http_client is None
@@ -114,6 +117,7 @@ class AsyncHTTP:
                     attempt += 1
                     continue
                 raise error from None
+            _register_cookie_tokens(response)
             if response.is_success:
                 return response
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -216,3 +220,11 @@ class AsyncHTTP:
             await response.aread()
             for item in expect(decode_json(response, method, path), list, method, path):
                 yield item
+
+
+def _register_cookie_tokens(response: httpx.Response) -> None:
+    """Register the session JWT a server hands back in ``set-cookie: token=...``."""
+    for cookie in response.headers.get_list("set-cookie"):
+        name, _, rest = cookie.partition("=")
+        if name.strip().lower() == "token":
+            register_secret(rest.partition(";")[0].strip())

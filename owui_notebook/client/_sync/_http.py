@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from .._backends import Backend
+from .._log_redact import install as install_log_redaction
 from .._responses import (
     check_content_type,
     decode_json,
@@ -22,7 +23,7 @@ from .._responses import (
 )
 from .._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from .._settings import Settings
-from ..errors import status_error
+from ..errors import register_secret, status_error
 from ..quirks import applies_to, needs_local_chat_id, with_local_chat_id
 
 
@@ -36,6 +37,8 @@ class HTTP:
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        # Before the first request: httpcore logs the response headers (tokens in cookies).
+        install_log_redaction()
         self.settings = settings
         self.retry = RetryPolicy(max_retries=settings.max_retries)
         self._owns_client = http_client is None
@@ -116,6 +119,7 @@ class HTTP:
                     attempt += 1
                     continue
                 raise error from None
+            _register_cookie_tokens(response)
             if response.is_success:
                 return response
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -218,3 +222,11 @@ class HTTP:
             response.read()
             for item in expect(decode_json(response, method, path), list, method, path):
                 yield item
+
+
+def _register_cookie_tokens(response: httpx.Response) -> None:
+    """Register the session JWT a server hands back in ``set-cookie: token=...``."""
+    for cookie in response.headers.get_list("set-cookie"):
+        name, _, rest = cookie.partition("=")
+        if name.strip().lower() == "token":
+            register_secret(rest.partition(";")[0].strip())

@@ -15,10 +15,12 @@ class Auths(Resource):
     def me(self) -> SessionUser:
         """The user the current key or token belongs to."""
         try:
-            return SessionUser.model_validate(self._get(f"{_BASE}/"))
+            user = SessionUser.model_validate(self._get(f"{_BASE}/"))
         except PermissionDeniedError:
             # 0.12 keeps /auths/ for browser sessions; API keys read the same user here.
-            return SessionUser.model_validate(self._get("/api/v1/users/user/status"))
+            user = SessionUser.model_validate(self._get("/api/v1/users/user/status"))
+        register_secret(user.token)  # the session's JWT, which the server hands back
+        return user
 
     def signin(self, email: str, password: str) -> SessionUser:
         """Sign in with email and password; the client then uses the session's JWT."""
