@@ -60,13 +60,26 @@ def escape_pre(text: str) -> str:
     return f'<pre style="white-space:pre-wrap">{html.escape(text)}</pre>'
 
 
+# No network at all from model-written HTML: a sandbox stops scripts, not fetches, and an
+# image URL carrying data is enough to leak it. Styles only inline; forms and <base> inert.
+NO_NETWORK_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'"
+)
+_CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{NO_NETWORK_CSP}">'
+# A CSP cannot stop navigation: a model's <meta http-equiv="refresh"> would load a URL in
+# the frame. Its <meta> tags are shown as text instead.
+_META_TAG = re.compile(r"<(?=meta[\s/>])", re.I)
+
+
 def sandboxed_iframe(markup: str, *, height: int = 320) -> str:
     """Show model-written HTML in an iframe with every sandbox restriction on.
 
     No ``allow-scripts`` and no ``allow-same-origin``: the markup is laid out and styled, but
-    its scripts and event handlers never run and it cannot reach the notebook's page.
+    its scripts and event handlers never run and it cannot reach the notebook's page. Its
+    Content-Security-Policy (first in the document, so it governs all that follows) lets it
+    fetch nothing: no image, stylesheet, font, frame or beacon.
     """
-    doc = html.escape(markup, quote=True)
+    doc = html.escape(_CSP_META + _META_TAG.sub("&lt;", markup), quote=True)
     return (
         f'<iframe sandbox="" referrerpolicy="no-referrer" srcdoc="{doc}" '
         f'style="width:100%;height:{height}px;border:1px solid #ddd"></iframe>'
