@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from .notebook_runner import CellReport
@@ -31,8 +31,16 @@ QUICKSTART = "01-quickstart.ipynb"
 DEFAULT_OUT = Path("build") / "demo"
 
 
+def _say(*parts: object, file: TextIO | None = None) -> None:
+    """Print to the terminal with control characters escaped: notebooks' sources, what their
+    cells showed and the servers' messages may carry escape sequences a terminal would obey."""
+    from .render.terminal import terminal_safe
+
+    print(terminal_safe(" ".join(str(p) for p in parts)), file=file or sys.stdout, flush=True)
+
+
 def _log(message: str) -> None:
-    print(f"[owui-notebook] {message}", file=sys.stderr, flush=True)
+    _say(f"[owui-notebook] {message}", file=sys.stderr)
 
 
 def _notebooks_dir() -> Path:
@@ -92,16 +100,16 @@ def _announce(box: Sandbox) -> None:
 
     with OpenWebUI(box.url, box.api_key) as client:
         models = ", ".join(m.id for m in client.models.list()) or "(none yet)"
-    print(f"Open WebUI {box.version} sandbox running at {box.url}", flush=True)
-    print(f"  models:       {models}")
-    print(f"  web UI login: {box.admin_email} / {box.admin_password}")
-    print(f"  API key:      {box.api_key}")
-    print("In a notebook on this machine (it finds this sandbox by itself):")
-    print("  %load_ext owui_notebook")
-    print("  %owui connect")
-    print("Elsewhere:")
-    print(f"  export OWUI_URL={box.url} OWUI_API_KEY=<the API key above>")
-    print("Ctrl-C stops it.", flush=True)
+    _say(f"Open WebUI {box.version} sandbox running at {box.url}")
+    _say(f"  models:       {models}")
+    _say(f"  web UI login: {box.admin_email} / {box.admin_password}")
+    _say(f"  API key:      {box.api_key}")
+    _say("In a notebook on this machine (it finds this sandbox by itself):")
+    _say("  %load_ext owui_notebook")
+    _say("  %owui connect")
+    _say("Elsewhere:")
+    _say(f"  export OWUI_URL={box.url} OWUI_API_KEY=<the API key above>")
+    _say("Ctrl-C stops it.")
 
 
 def _server_env(args: argparse.Namespace) -> contextlib.AbstractContextManager[dict[str, str]]:
@@ -125,21 +133,21 @@ def _run_notebooks(paths: list[Path], out: Path, env: dict[str, str] | None) -> 
 
     failed = 0
     for path in paths:
-        print(f"\n=== {path.name}", flush=True)
+        _say(f"\n=== {path.name}")
 
         def show(report: CellReport, total: int) -> None:
             mark = "error" if report.error else f"{report.seconds:.1f} s"
-            print(f"[{report.number}/{total}] {report.source}  ({mark})", flush=True)
+            _say(f"[{report.number}/{total}] {report.source}  ({mark})")
             if report.text:
-                print(preview(report), flush=True)
+                _say(preview(report))
 
         run = run_notebook(path, out, env=env, on_cell=show)
         if run.errors:
             failed += 1
-            print(f"FAILED: {path.name}: {run.errors[0].error}", file=sys.stderr)
-        print(f"executed notebook: {run.ipynb}")
+            _say(f"FAILED: {path.name}: {run.errors[0].error}", file=sys.stderr)
+        _say(f"executed notebook: {run.ipynb}")
         if run.html:
-            print(f"as HTML:           {run.html}")
+            _say(f"as HTML:           {run.html}")
     return 1 if failed else 0
 
 
@@ -160,7 +168,7 @@ def demo(args: argparse.Namespace) -> int:
         with _server_env(args) as env:
             return _run_notebooks(paths, Path(args.out), env)
     except KeyboardInterrupt:
-        print("\nstopped", file=sys.stderr)
+        _say("\nstopped", file=sys.stderr)
         return 130
 
 
@@ -174,7 +182,7 @@ def sandbox(args: argparse.Namespace) -> int:
         from .testing.server import ensure_server_venv
 
         venv = ensure_server_venv(args.server_version, log=_log)
-        print(f"Open WebUI {args.server_version} is installed in {venv}")
+        _say(f"Open WebUI {args.server_version} is installed in {venv}")
         return 0
     _stop_on_sigterm()
     try:
@@ -182,7 +190,7 @@ def sandbox(args: argparse.Namespace) -> int:
             while True:
                 time.sleep(3600)
     except KeyboardInterrupt:
-        print("\nstopped", flush=True)
+        _say("\nstopped")
     return 0
 
 
@@ -205,7 +213,7 @@ def lab(args: argparse.Namespace) -> int:
                     except subprocess.TimeoutExpired:
                         os.killpg(proc.pid, signal.SIGKILL)
     except KeyboardInterrupt:
-        print("\nstopped", flush=True)
+        _say("\nstopped")
     return 0
 
 

@@ -152,7 +152,10 @@ def _write_html(nb: Any, target: Path) -> Path:
 
 
 def preview(report: CellReport, lines: int = _PREVIEW_LINES) -> str:
-    """A few indented lines of what a cell showed, for a terminal."""
-    shown = report.text.splitlines()
+    """A few indented lines of what a cell showed, for a terminal (control characters escaped:
+    a cell's output may hold a model's answer, and escape sequences in it would act)."""
+    from .render.terminal import terminal_safe
+
+    shown = terminal_safe(report.text).splitlines()
     cut = shown[:lines] + ([f"... ({len(shown) - lines} more lines)"] if len(shown) > lines else [])
     return "\n".join(f"    {line}" for line in cut)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .terminal import terminal_safe
 from .throttle import Throttle
 from .views import (
     answer_html,
@@ -47,7 +48,8 @@ class LiveOutput:
         if not force and not self.throttle.due():
             return False
         markup, plain = render()
-        bundle = {"text/html": markup, "text/plain": plain}
+        # text/plain is what text front ends (jupyter console, a notebook runner) print.
+        bundle = {"text/html": markup, "text/plain": terminal_safe(plain)}
         if self._handle is None:
             from IPython.display import display
 
@@ -80,7 +82,7 @@ class AnswerDisplay:
             # The first words go out at once: time to first token is what people feel.
             self.output.update(self._render, force=first)
         else:
-            sys.stdout.write(delta)
+            sys.stdout.write(terminal_safe(delta))
             sys.stdout.flush()
 
     def finish(self, result: ChatResult | None = None, *, url: str | None = None) -> None:
@@ -100,7 +102,7 @@ class AnswerDisplay:
             lines = [f"tool: {line}" for line in tool_calls_text(result.sources if result else [])]
             lines += [cited] if cited else []
             lines += [f"follow-up: {q}" for q in follow_ups_text(result)]
-            sys.stdout.write("\n" + "".join(f"{line}\n" for line in lines))
+            sys.stdout.write(terminal_safe("\n" + "".join(f"{line}\n" for line in lines)))
             sys.stdout.flush()
 
     def _render(self) -> tuple[str, str]:
@@ -121,7 +123,7 @@ class ComparisonDisplay:
         if self.rich:
             self.output.update(self._render, force=True)
         else:
-            print(f"asking {', '.join(self.models)} …", flush=True)
+            print(terminal_safe(f"asking {', '.join(self.models)} …"), flush=True)
 
     def feed(self, index: int, delta: str) -> None:
         first = not self.texts[index]
@@ -151,7 +153,7 @@ class ComparisonDisplay:
 
             self.output.update(render, force=True)
         else:
-            print(self._plain(), flush=True)
+            print(terminal_safe(self._plain()), flush=True)
 
     def _render(self) -> tuple[str, str]:
         return columns_html(self.models, self.texts, errors=self.errors), self._plain()

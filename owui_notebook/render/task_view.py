@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import live
 from .markdown import safe_html
+from .terminal import terminal_safe
 from .views import error_html, link_html, sources_html, with_cursor
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class TaskDisplay:
         if self.rich:
             self.output.update(self._render, force=True)
         else:
-            print(f"task with {self.model}, at most {self.max_iterations} steps …", flush=True)
+            _out(f"task with {self.model}, at most {self.max_iterations} steps …")
 
     def feed(self, event: TaskEvent) -> None:
         kind = event.kind
@@ -141,13 +142,13 @@ class TaskDisplay:
         self.todo = list(event.todo)
         if not self.rich:
             for item in self.todo:
-                print(f"  {_MARKS[item.status]} {item.task}")
+                _out(f"  {_MARKS[item.status]} {item.task}")
 
     def _on_findings(self, event: Any) -> None:
         self.findings = list(event.findings)
         if not self.rich:
             for finding in event.new:
-                print(f"  + {finding}")
+                _out(f"  + {finding}")
 
     def _on_tool_calls(self, event: Any) -> None:
         for call in event.calls:
@@ -174,7 +175,7 @@ class TaskDisplay:
 
     def _say(self, line: str) -> None:
         if not self.rich:
-            print(line, flush=True)
+            _out(line)
 
     # -- the end ------------------------------------------------------------------------
 
@@ -186,7 +187,7 @@ class TaskDisplay:
         if self.rich:
             self.output.update(lambda: self._final(result, url), force=True)
         elif result is not None:
-            print(outcome_line(result), flush=True)
+            _out(outcome_line(result))
 
     def _final(self, result: TaskResult | None, url: str | None) -> tuple[str, str]:
         parts = [self._header(), self._state(), self._log_html()]
@@ -253,6 +254,11 @@ class TaskDisplay:
         elif self.current:
             lines += ["", self.current[-TAIL_CHARS:]]
         return "\n".join(lines)
+
+
+def _out(line: str) -> None:
+    """Print for a terminal (the non-rich view): model text with its controls escaped."""
+    print(terminal_safe(line), flush=True)
 
 
 def _wrap(parts: list[str]) -> str:

@@ -5,12 +5,20 @@ The deterministic provider's ``reply`` knob makes a model answer with exactly th
 text; every HTML the user would see (display outputs, every HTML widget of a panel) is
 parsed as a browser would and checked for anything that runs or loads. The real-browser
 check of the same promise is tests/browser/test_jupyterlab_compare.py; the renderer alone
-is in tests/unit/test_render.py, whose payloads this reuses.
+is in tests/unit/test_render.py, whose payloads this reuses. Escape sequences in answers
+are shown escaped in everything printed to a terminal (``owui-notebook run``, terminal
+IPython).
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+
 import ipywidgets as widgets
+import nbformat
 from unit.test_render import HOSTILE, elements
 
 from owui_notebook.widgets import ChatPanel, ComparePanel
@@ -77,3 +85,70 @@ async def test_every_panel_widget_shows_hostile_answers_inert(aclient, provider)
     finally:
         await compare.aclose()
         await chat.aclose()
+
+
+# What an answer can do to a terminal that prints it raw: retitle the window (OSC 0), clear
+# the screen (CSI 2J), write the clipboard (OSC 52), and the same with C1's one-byte CSI.
+ESCAPES = "\x1b]0;pwned\x07 \x1b[2J \x1b]52;c;Y3VybCBldmlsLmV4YW1wbGU=\x07 \x9b31m \x08\x7f"
+TERMINAL_REPLY = f"Answer with {ESCAPES} and a\ttab\nsecond line"
+RAW = ("\x1b", "\x07", "\x9b", "\x08", "\x7f")
+
+
+def assert_terminal_safe(printed: str) -> None:
+    assert not any(c in printed for c in RAW), repr(printed)
+    assert "\\x1b]0;pwned\\x07" in printed and "\\x9b31m" in printed  # shown, escaped
+    assert "a\ttab\n" in printed and "second line" in printed  # tabs and newlines kept
+
+
+def test_owui_notebook_run_prints_escape_sequences_inert(owui_sandbox, provider, tmp_path):
+    provider.configure("alpha", reply=TERMINAL_REPLY)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext owui_notebook"),
+        nbformat.v4.new_code_cell("%%owui chat --new -m alpha\nanswer with escapes"),
+        nbformat.v4.new_code_cell(f"# a hostile notebook source {ESCAPES}\nprint({ESCAPES!r})"),
+    ]
+    path = tmp_path / "escapes.ipynb"
+    nbformat.write(nb, path)
+    env = {**os.environ, "OWUI_URL": owui_sandbox.url, "OWUI_API_KEY": owui_sandbox.api_key}
+    proc = subprocess.run(
+        [sys.executable, "-m", "owui_notebook", "run", str(path), "--out", str(tmp_path / "out")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "Answer with" in proc.stdout  # the answer's preview was printed
+    assert_terminal_safe(proc.stdout)
+    assert not any(c in proc.stderr for c in RAW)
+
+
+def test_terminal_ipython_views_print_escape_sequences_inert(client, provider, capsys):
+    from owui_notebook.render import AnswerDisplay, ComparisonDisplay
+    from owui_notebook.render.task_view import TaskDisplay
+
+    provider.configure("alpha", reply=TERMINAL_REPLY)
+    result = client.chat("alpha").send("answer with escapes")
+    assert result.content == TERMINAL_REPLY  # the real server passed the bytes on
+    capsys.readouterr()
+
+    answer = AnswerDisplay(rich=False)
+    for k in range(0, len(result.content), 5):  # escape sequences split across deltas
+        answer.feed(result.content[k : k + 5])
+    answer.finish(result)
+    assert_terminal_safe(capsys.readouterr().out)
+
+    compare = ComparisonDisplay(["alpha", "beta"], rich=False)
+    compare.start()
+    compare.finish([result, result])
+    assert_terminal_safe(capsys.readouterr().out)
+
+    task = TaskDisplay("alpha", 3, rich=False)
+    task.feed(SimpleNamespace(kind="final", answer=result.content))
+    assert_terminal_safe(capsys.readouterr().out)

@@ -111,3 +111,24 @@ def test_throttle_spaces_renders_and_grows_with_size():
     now[0] = 0.3
     assert not throttle.due() and throttle.wait() == pytest.approx(0.3)
     assert throttle.renders == 2 and throttle.bytes_sent == 510
+
+
+def test_terminal_safe_escapes_controls_and_keeps_newlines_and_tabs():
+    from owui_notebook.render.terminal import terminal_safe
+
+    text = "a\x1b]0;t\x07b\x1b[2Jc\x9b1m\x00\x7f\r\n\tz\rw"
+    assert terminal_safe(text) == "a\\x1b]0;t\\x07b\\x1b[2Jc\\x9b1m\\x00\\x7f\n\tz\\x0dw"
+    assert terminal_safe("plain ü ✓ 日本\n") == "plain ü ✓ 日本\n"
+
+
+def test_html_format_frame_allows_no_network_and_no_model_meta():
+    import html as html_lib
+    import re
+
+    from owui_notebook.render.markdown import NO_NETWORK_CSP, sandboxed_iframe
+
+    frame = sandboxed_iframe('<META http-equiv="refresh" content="0;url=http://x"><b>hi</b>')
+    doc = html_lib.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1))
+    assert doc.startswith(f'<meta http-equiv="Content-Security-Policy" content="{NO_NETWORK_CSP}">')
+    assert "default-src 'none'" in NO_NETWORK_CSP
+    assert doc.count("<meta") == 1 and "&lt;META" in doc and "<b>hi</b>" in doc
