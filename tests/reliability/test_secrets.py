@@ -99,9 +99,10 @@ def debug_everywhere():
             logging.getLogger(name).setLevel(level)
 
 
-def test_debug_logs_of_every_transport_layer_never_show_a_token(owui_sandbox, debug_everywhere):
+def test_debug_logs_of_every_transport_layer_never_show_a_token(owui_sandbox_any, debug_everywhere):
     """httpcore logs each response's headers at DEBUG: the server's ``set-cookie: token=<JWT>``
     after a sign-in or a JWT-authenticated call must come out redacted, in every logger."""
+    owui_sandbox = owui_sandbox_any
     take_findings()
     with OpenWebUI(owui_sandbox.url, owui_sandbox.jwt) as client:
         assert client.me().email == owui_sandbox.admin_email
