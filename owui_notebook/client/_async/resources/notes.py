@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...access import Access
@@ -72,7 +73,7 @@ class AsyncNotes(AsyncResource):
         """The note's page in the web UI."""
         return f"{self._client.base_url}/notes/{note_id}"
 
-    async def list(self) -> list[Note]:
+    async def list(self) -> builtins.list[Note]:
         """Every note this user may read (the server may shorten long bodies here: `get`
         gives the whole note)."""
         await self._check()

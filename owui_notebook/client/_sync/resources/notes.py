@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...access import Access
@@ -74,7 +75,7 @@ class Notes(Resource):
         """The note's page in the web UI."""
         return f"{self._client.base_url}/notes/{note_id}"
 
-    def list(self) -> list[Note]:
+    def list(self) -> builtins.list[Note]:
         """Every note this user may read (the server may shorten long bodies here: `get`
         gives the whole note)."""
         self._check()
