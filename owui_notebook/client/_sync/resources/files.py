@@ -21,7 +21,7 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 # What `files=` on a chat turn and `add_file` accept: an uploaded file, its id, a path to
 # upload, or an attachment item already in the web UI's shape.
-FileRef = FileRecord | str | os.PathLike | dict
+FileRef = FileRecord | str | os.PathLike[str] | dict[str, Any]
 
 
 class Files(Resource):

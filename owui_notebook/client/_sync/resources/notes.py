@@ -24,11 +24,12 @@ def note_html(markdown: str) -> str:
     """The HTML the web UI's editor shows for `markdown` (raw HTML in it is escaped)."""
     from markdown_it import MarkdownIt
 
-    return (
+    html: str = (  # markdown-it types render() as Any (a custom renderer may return anything)
         MarkdownIt("commonmark", {"html": False})
         .enable(["table", "strikethrough"])
         .render(markdown)
     )
+    return html
 
 
 def note_data(markdown: str) -> dict[str, Any]:
