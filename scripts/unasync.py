@@ -33,9 +33,14 @@ SUBS = [
     (r"\baiter_lines\b", "iter_lines"),
     (r"\baiter_bytes\b", "iter_bytes"),
     (r"\baread\b", "read"),
+    (r"\banext\(", "next("),
+    (r"\baiter\(", "iter("),
     (r"\bAsync([A-Z]\w*)", r"\1"),
 ]
 COMPILED = [(re.compile(pattern), repl) for pattern, repl in SUBS]
+# Types that exist only because a call is awaited: `Awaitable[X]` is plain `X` once the
+# `await` is gone (a regex cannot match the nested brackets, hence `unwrap`).
+UNWRAP = ("Awaitable",)
 
 
 def header(rel: Path) -> str:
@@ -48,7 +53,35 @@ def header(rel: Path) -> str:
 def convert(text: str) -> str:
     for pattern, repl in COMPILED:
         text = pattern.sub(repl, text)
+    for name in UNWRAP:
+        text = drop_unused_import(unwrap(text, name), name)
     return text
+
+
+def unwrap(text: str, name: str) -> str:
+    """`name[X]` -> `X` wherever it occurs, however deeply X nests brackets."""
+    opener = re.compile(rf"\b{name}\[")
+    while match := opener.search(text):
+        depth, end = 1, match.end()
+        while depth:
+            if end == len(text):
+                raise ValueError(f"unbalanced {name}[ at offset {match.start()}")
+            depth += {"[": 1, "]": -1}.get(text[end], 0)
+            end += 1
+        text = text[: match.start()] + text[match.end() : end - 1] + text[end:]
+    return text
+
+
+def drop_unused_import(text: str, name: str) -> str:
+    """Take `name` out of a one-line `from ... import a, name, b` once nothing else uses it."""
+    if len(re.findall(rf"\b{name}\b", text)) != 1:
+        return text
+
+    def rewrite(match: re.Match[str]) -> str:
+        names = [n.strip() for n in match[2].split(",") if n.strip() != name]
+        return f"{match[1]}{', '.join(names)}\n" if names else ""
+
+    return re.sub(rf"^(from [\w.]+ import )(.*\b{name}\b.*)\n", rewrite, text, flags=re.M)
 
 
 def expected_files() -> dict[Path, str]:

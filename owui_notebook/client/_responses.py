@@ -6,7 +6,7 @@ Pure helpers shared by the async and sync transports (they only touch already-re
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -16,6 +16,8 @@ from .errors import (
     TransportError,
     UnexpectedResponseError,
 )
+
+T = TypeVar("T")
 
 
 def detail_of(response: httpx.Response) -> Any:
@@ -68,12 +70,11 @@ def loads_line(line: str, method: str, path: str) -> Any:
         ) from None
 
 
-def expect(value: Any, kind: type | tuple[type, ...], method: str, path: str) -> Any:
-    """Check a decoded body has the expected JSON type (a list, a dict...)."""
+def expect(value: object, kind: type[T], method: str, path: str) -> T:
+    """`value`, checked to be of the expected JSON type (a list, a dict...)."""
     if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise UnexpectedResponseError(
-            f"{method} {path} returned {type(value).__name__} where {names} was expected"
+            f"{method} {path} returned {type(value).__name__} where {kind.__name__} was expected"
         )
     return value
 

@@ -188,9 +188,9 @@ def repair_history(history: Mapping[str, Any]) -> dict[str, Any]:
     finished answers, and a ``currentId`` that is missing or not a leaf. Content is never
     changed and no message is dropped.
     """
-    history = copy.deepcopy(dict(history))
+    repaired = copy.deepcopy(dict(history))
     messages: dict[str, Any] = {
-        k: dict(v) for k, v in (history.get("messages") or {}).items() if isinstance(v, Mapping)
+        k: dict(v) for k, v in (repaired.get("messages") or {}).items() if isinstance(v, Mapping)
     }
     for key, msg in messages.items():
         msg["id"] = key
@@ -226,11 +226,11 @@ def repair_history(history: Mapping[str, Any]) -> dict[str, Any]:
     for msg in messages.values():
         if msg.get("role") == "assistant" and msg.get("done") is not True:
             msg["done"] = True
-    history["messages"] = messages
-    current = _id(history.get("currentId"))
+    repaired["messages"] = messages
+    current = _id(repaired.get("currentId"))
     if current not in messages:
         current = next(reversed(messages), None) if messages else None
     while current is not None and messages[current]["childrenIds"]:
         current = messages[current]["childrenIds"][-1]
-    history["currentId"] = current
-    return history
+    repaired["currentId"] = current
+    return repaired

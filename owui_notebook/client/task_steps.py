@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from .task_types import TaskOption, TaskStep, TodoItem, ToolCall
+from .task_types import TaskOption, TaskStep, TodoItem, TodoStatus, ToolCall
 from .types import ChatResult
 
 TASK_SYSTEM = """\
@@ -299,7 +299,7 @@ def _todo(value: Any) -> list[TodoItem]:
     return out
 
 
-def _status(value: Any) -> str:
+def _status(value: Any) -> TodoStatus:
     if value is True:
         return "done"
     text = str(value or "").strip().casefold()

@@ -143,11 +143,16 @@ def sum_usage(usages: list[Usage | None]) -> Usage | None:
     known = [u for u in usages if u is not None]
     if not known:
         return None
-    totals: dict[str, int | None] = {}
-    for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
-        values = [getattr(u, key) for u in known if getattr(u, key) is not None]
-        totals[key] = sum(values) if values else None
-    return Usage(**totals)
+    return Usage(
+        prompt_tokens=_sum_known([u.prompt_tokens for u in known]),
+        completion_tokens=_sum_known([u.completion_tokens for u in known]),
+        total_tokens=_sum_known([u.total_tokens for u in known]),
+    )
+
+
+def _sum_known(values: list[int | None]) -> int | None:
+    numbers = [v for v in values if v is not None]
+    return sum(numbers) if numbers else None
 
 
 # -- events a run streams -----------------------------------------------------------------

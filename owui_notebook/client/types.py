@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing_extensions import Self
 
 from .errors import UnexpectedResponseError
 from .usage import normalize_usage
@@ -24,7 +25,7 @@ class ServerModel(BaseModel):
     )
 
     @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Any:
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
         """As pydantic's; a server reply of the wrong shape is an `UnexpectedResponseError`."""
         try:
             return super().model_validate(obj, *args, **kwargs)

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..client._async.resources.analytics import epoch
 from ._digest import as_dict
+from ._fields import mapping_at
 
 GRANULARITY_MINUTES = {"10m": 10, "hourly": 60, "3h": 180, "6h": 360, "daily": 1440}
 
@@ -41,7 +42,7 @@ def _server_seconds(value: Any, now: float) -> float:
 
 def _server_usage(message: Mapping[str, Any]) -> dict[str, int] | None:
     """Token counts as Open WebUI's ``normalize_usage`` derives them (its ``or`` rules)."""
-    info = message.get("info") if isinstance(message.get("info"), Mapping) else {}
+    info = mapping_at(message, "info")
     usage = message.get("usage") or info.get("usage")
     if not isinstance(usage, Mapping) or not usage:
         return None

@@ -15,9 +15,8 @@ from typing import Any
 
 from ..client.history import thread_ids
 from ..client.turns import CLIENT_KEY
-
-# Records are decoded JSON, so `dict` checks (much cheaper than `Mapping`'s) suffice.
 from ..client.usage import normalize_usage
+from ._fields import mapping_at
 
 # Keys of the per-message entries in the server's export, then those only a digest has.
 EXPORT_MESSAGE_KEYS = (
@@ -40,13 +39,8 @@ def as_dict(record: Any) -> dict[str, Any]:
 
 
 def history_of(record: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-    chat = record.get("chat") or {}
-    history = chat.get("history") if isinstance(chat, dict) else None
-    if not isinstance(history, dict):
-        return {}, None
-    messages = history.get("messages")
-    messages = dict(messages) if isinstance(messages, dict) else {}
-    return messages, history.get("currentId")
+    history = mapping_at(mapping_at(record, "chat"), "history")
+    return dict(mapping_at(history, "messages")), history.get("currentId")
 
 
 def content_length(message: Mapping[str, Any]) -> int:
@@ -69,7 +63,7 @@ def message_usage(message: Mapping[str, Any]) -> dict[str, int | None]:
     Open WebUI keeps them in ``usage`` (newer), ``info.usage``, or, for Ollama answers of
     older releases, straight in ``info`` (``prompt_eval_count``/``eval_count``).
     """
-    info = message.get("info") if isinstance(message.get("info"), dict) else {}
+    info = mapping_at(message, "info")
     for candidate in (message.get("usage"), info.get("usage"), info):
         if isinstance(candidate, dict):
             usage = normalize_usage(dict(candidate))
@@ -82,7 +76,7 @@ def _generation_seconds(message: Mapping[str, Any], timings: Mapping[str, Any]) 
     total = timings.get("total")
     if isinstance(total, (int, float)) and not isinstance(total, bool):
         return float(total)
-    info = message.get("info") if isinstance(message.get("info"), dict) else {}
+    info = mapping_at(message, "info")
     duration = info.get("total_duration")  # Ollama: nanoseconds
     if isinstance(duration, (int, float)) and not isinstance(duration, bool) and duration > 0:
         return duration / 1e9
@@ -91,8 +85,8 @@ def _generation_seconds(message: Mapping[str, Any], timings: Mapping[str, Any]) 
 
 def digest_message(message: Mapping[str, Any], *, content: bool = False) -> dict[str, Any]:
     """One message as the export describes it, plus what only the full message carries."""
-    annotation = message.get("annotation") if isinstance(message.get("annotation"), dict) else {}
-    timings = message.get(CLIENT_KEY) if isinstance(message.get(CLIENT_KEY), dict) else {}
+    annotation = mapping_at(message, "annotation")
+    timings = mapping_at(message, CLIENT_KEY)
     usage = message_usage(message)
     role = message.get("role")
     ttft = timings.get("ttft")
@@ -146,7 +140,7 @@ def _aggregate(
                 history_models[model] = history_models.get(model, 0) + 1
     gaps = []
     for answer in answers:
-        parent = messages.get(answer.get("parentId")) if answer.get("parentId") else None
+        parent = messages.get(parent_id) if (parent_id := answer.get("parentId")) else None
         if not isinstance(parent, dict):
             continue
         t1, t0 = answer.get("timestamp"), parent.get("timestamp")
@@ -190,7 +184,7 @@ def export_record(record: Any, *, content: bool = False) -> dict[str, Any]:
     stats, chat.history``) with the extra keys only a full chat can fill."""
     record = as_dict(record)
     messages, current_id = history_of(record)
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    meta = mapping_at(record, "meta")
     stats, _ = _aggregate(messages, current_id, usage_rules=False)
     return {
         "id": record.get("id"),
@@ -227,7 +221,7 @@ def usage_record(record: Any) -> dict[str, Any] | None:
     stats, path = _aggregate(messages, current_id, usage_rules=True)
     if not path:
         return None  # the server's last_message_at lookup fails and it skips the chat
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    meta = mapping_at(record, "meta")
     return {
         "id": record.get("id"),
         **stats,

@@ -169,7 +169,7 @@ def epoch_ns(value: Any) -> int | None:
         return None  # 0 and negatives mean "unset" in Open WebUI's data
     per_unit = 1_000_000_000
     for limit, factor in _SCALES:
-        if abs(value) > limit:
+        if value > limit:  # positive: checked above
             per_unit = factor
             break
     if isinstance(value, (int, np.integer)):

@@ -115,8 +115,8 @@ class ExportCache:
     @property
     def watermark(self) -> int | None:
         """The newest ``updated_at`` held (epoch seconds)."""
-        stamps = [r.get("updated_at") for r in self.records.values()]
-        stamps = [int(s) for s in stamps if isinstance(s, (int, float))]
+        held = [r.get("updated_at") for r in self.records.values()]
+        stamps = [int(s) for s in held if isinstance(s, (int, float))]
         return max(stamps) if stamps else None
 
     def ensure(self) -> ExportCache:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import _sources as src
 from ._digest import as_dict, history_of
+from ._fields import mapping_at
 from ._progress import Progress
 from ._types import Column, Schema, documents, epoch_seconds
 
@@ -38,8 +39,8 @@ ARCHIVED = (False, True, "only")
 def chat_row(record: Any, folders: Mapping[str, str] | None = None) -> dict[str, Any]:
     record = as_dict(record)
     messages, _ = history_of(record)
-    meta = record.get("meta") if isinstance(record.get("meta"), Mapping) else {}
-    chat = record.get("chat") if isinstance(record.get("chat"), Mapping) else {}
+    meta = mapping_at(record, "meta")
+    chat = mapping_at(record, "chat")
     folder_id = record.get("folder_id")
     return {
         "chat_id": record.get("id"),
@@ -71,7 +72,7 @@ def shape_chats(
 def _newest_first(record: Mapping[str, Any]) -> tuple[float, float, str]:
     # updated_at has whole seconds; the chat body's own timestamp (ms, set when the chat
     # was made) orders chats changed in the same second.
-    chat = record.get("chat") if isinstance(record.get("chat"), Mapping) else {}
+    chat = mapping_at(record, "chat")
     return (
         -(epoch_seconds(record.get("updated_at")) or 0.0),
         -(epoch_seconds(chat.get("timestamp")) or 0.0),

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..client.errors import PermissionDeniedError
 from . import _sources as src
+from ._fields import mapping_at
 from ._types import Column, Schema, documents, epoch_seconds
 
 if TYPE_CHECKING:
@@ -42,8 +43,8 @@ LEADERBOARD_COLUMNS = Schema(
 
 def feedback_row(feedback: Any) -> dict[str, Any]:
     data = feedback.model_dump() if hasattr(feedback, "model_dump") else dict(feedback)
-    body = data.get("data") if isinstance(data.get("data"), Mapping) else {}
-    meta = data.get("meta") if isinstance(data.get("meta"), Mapping) else {}
+    body = mapping_at(data, "data")
+    meta = mapping_at(data, "meta")
     return {
         "feedback_id": data.get("id"),
         "user_id": data.get("user_id"),
@@ -101,7 +102,7 @@ def elo_leaderboard(feedbacks: Iterable[Any]) -> list[dict[str, Any]]:
 
     for feedback in feedbacks:
         data = feedback.model_dump() if hasattr(feedback, "model_dump") else dict(feedback)
-        body = data.get("data") if isinstance(data.get("data"), Mapping) else {}
+        body = mapping_at(data, "data")
         winner_id = body.get("model_id")
         if winner_id:
             for tag in body.get("tags") or []:

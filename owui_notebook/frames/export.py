@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ._fields import mapping_at
 from ._types import Column, Schema, documents, epoch_seconds
 from .cache import ExportCache
 
@@ -90,8 +91,8 @@ def shape_export(records: Iterable[Mapping[str, Any]], **attrs: Any) -> pd.DataF
 
 
 def _chat_row(record: Mapping[str, Any]) -> dict[str, Any]:
-    stats = record.get("stats") if isinstance(record.get("stats"), Mapping) else {}
-    messages = ((record.get("chat") or {}).get("history") or {}).get("messages") or {}
+    stats = mapping_at(record, "stats")
+    messages = mapping_at(mapping_at(mapping_at(record, "chat"), "history"), "messages")
     answers = [m for m in messages.values() if m.get("role") == "assistant"]
     return {
         "chat_id": record.get("id"),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _sources as src
+from ._fields import mapping_at
 from ._types import Column, Schema, documents
 from .models import access_of
 
@@ -63,7 +64,7 @@ def _file_name(file: Any) -> str | None:
     data = file.model_dump() if hasattr(file, "model_dump") else file
     if not isinstance(data, Mapping):
         return None
-    meta = data.get("meta") if isinstance(data.get("meta"), Mapping) else {}
+    meta = mapping_at(data, "meta")
     return data.get("filename") or meta.get("name") or data.get("id")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -10,6 +10,7 @@ import pandas as pd
 from ..client.errors import NotFoundError
 from . import _sources as src
 from ._digest import active_ids, export_record, tree_order
+from ._fields import mapping_at
 from ._types import Column, Schema, documents, epoch_seconds
 from .cache import ExportCache
 
@@ -85,12 +86,13 @@ def _number(value: Any) -> float | None:
 
 def message_rows(record: Mapping[str, Any], *, content: bool = False) -> list[dict[str, Any]]:
     """Rows of `MESSAGE_COLUMNS` (with ``depth``, and ``content`` if asked) for one record."""
-    history = (record.get("chat") or {}).get("history") or {}
+    history = mapping_at(mapping_at(record, "chat"), "history")
     messages: dict[str, Any] = {
-        k: m for k, m in (history.get("messages") or {}).items() if isinstance(m, Mapping)
+        k: m for k, m in mapping_at(history, "messages").items() if isinstance(m, Mapping)
     }
     current_id = history.get("currentId")
     linked = any("parentId" in m for m in messages.values())
+    order: Sequence[tuple[str, int | None]]  # depth is unknown without links
     if linked:
         order = tree_order(messages)
         active = active_ids(messages, current_id)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _sources as src
+from ._fields import mapping_at
 from ._types import Column, Schema, documents
 
 if TYPE_CHECKING:
@@ -59,8 +60,7 @@ def access_of(info: Mapping[str, Any] | None) -> str | None:
         control = info.get("access_control")
         if control is None:
             return "public"
-        read = control.get("read") if isinstance(control, Mapping) else None
-        read = read if isinstance(read, Mapping) else {}
+        read = mapping_at(control, "read")
         return "shared" if (read.get("group_ids") or read.get("user_ids")) else "private"
     return None
 
@@ -76,9 +76,9 @@ def _tag_names(tags: Any) -> list[str]:
 
 def model_row(model: Any) -> dict[str, Any]:
     data = model.model_dump() if hasattr(model, "model_dump") else dict(model)
-    info = data.get("info") if isinstance(data.get("info"), Mapping) else {}
-    meta = info.get("meta") if isinstance(info.get("meta"), Mapping) else {}
-    caps = meta.get("capabilities") if isinstance(meta.get("capabilities"), Mapping) else {}
+    info = mapping_at(data, "info")
+    meta = mapping_at(info, "meta")
+    caps = mapping_at(meta, "capabilities")
     return {
         "model": data.get("id"),
         "name": data.get("name") or info.get("name") or data.get("id"),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _sources as src
+from ._fields import list_at, mapping_at
 from ._types import Column, Schema, documents
 from .models import access_of
 
@@ -28,8 +29,8 @@ TOOL_COLUMNS = Schema(
 
 def tool_row(tool: Any) -> dict[str, Any]:
     data = tool.model_dump() if hasattr(tool, "model_dump") else dict(tool)
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-    specs = data.get("specs") if isinstance(data.get("specs"), list) else []
+    meta = mapping_at(data, "meta")
+    specs = list_at(data, "specs")
     return {
         "tool_id": data.get("id"),
         "name": data.get("name") or data.get("id"),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import _sources as src
 from ._digest import usage_record
+from ._fields import as_mapping
 from ._progress import Progress
 from ._types import Column, Schema, documents, epoch_seconds
 from .export import AGGREGATES
@@ -110,8 +111,7 @@ def shape_usage_models(usage: pd.DataFrame) -> pd.DataFrame:
     for chat_id, thread, history in zip(
         usage["chat_id"], usage["models"], usage["history_models"], strict=True
     ):
-        thread = thread if isinstance(thread, Mapping) else {}
-        history = history if isinstance(history, Mapping) else {}
+        thread, history = as_mapping(thread), as_mapping(history)
         for model in sorted(set(history) | set(thread)):
             rows.append(
                 {

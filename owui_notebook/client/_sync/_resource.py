@@ -13,6 +13,11 @@ if TYPE_CHECKING:
 
 
 class Resource:
+    """What every resource group shares: the client, its HTTP layer, the request verbs.
+
+    A group with a method named ``list`` spells the builtin ``builtins.list`` in its
+    method signatures: they are resolved in the class body, where ``list`` is the method."""
+
     def __init__(self, client: OpenWebUI) -> None:
         self._client = client
         self._http = client._http

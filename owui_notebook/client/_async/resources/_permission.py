@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ...errors import AuthenticationError, PermissionDeniedError
 
@@ -23,7 +23,7 @@ async def permitted(client: AsyncOpenWebUI, call: Callable[[], Awaitable[T]], ac
         return await call()
     except AuthenticationError as exc:
         try:
-            me: Any = await client.me()
+            me = await client.me()
         except AuthenticationError:
             raise exc from None
         raise PermissionDeniedError(

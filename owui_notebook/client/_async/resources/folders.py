@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...types import Folder
@@ -11,7 +12,7 @@ _BASE = "/api/v1/folders"
 
 
 class AsyncFolders(AsyncResource):
-    async def list(self) -> list[Folder]:
+    async def list(self) -> builtins.list[Folder]:
         return [Folder.model_validate(r) for r in await self._get_list(f"{_BASE}/")]
 
     async def get(self, folder_id: str) -> Folder:

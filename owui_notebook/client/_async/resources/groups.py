@@ -6,6 +6,7 @@ members apart, behind ``/users``, ``/users/add`` and ``/users/remove``. One inte
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +20,7 @@ _BASE = "/api/v1/groups"
 class AsyncGroups(AsyncResource):
     """``client.groups``: list, get, find, create, update, members, add/remove users, delete."""
 
-    async def list(self) -> list[Group]:
+    async def list(self) -> builtins.list[Group]:
         """Every group (for a non-admin: the groups they belong to)."""
         return [Group.model_validate(r) for r in await self._get_list(f"{_BASE}/") if r]
 
@@ -81,7 +82,7 @@ class AsyncGroups(AsyncResource):
             form["user_ids"] = current.user_ids  # up to 0.8 an update replaces the members
         return Group.model_validate(await self._post(f"{_BASE}/id/{current.id}/update", form))
 
-    async def members(self, group_id: str) -> list[str]:
+    async def members(self, group_id: str) -> builtins.list[str]:
         """The ids of the group's members."""
         group = await self.get(group_id)
         if group.user_ids is not None:
@@ -121,7 +122,7 @@ class AsyncGroups(AsyncResource):
             )
         return await self._members_call(group_id, "remove", sorted(ids))
 
-    async def _members_call(self, group_id: str, verb: str, user_ids: list[str]) -> Group:
+    async def _members_call(self, group_id: str, verb: str, user_ids: builtins.list[str]) -> Group:
         body = await self._post(f"{_BASE}/id/{group_id}/users/{verb}", {"user_ids": user_ids})
         return Group.model_validate(body)
 

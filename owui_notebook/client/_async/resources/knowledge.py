@@ -8,6 +8,7 @@ base's files come with it up to 0.6 and from ``/{id}/files`` (paged) from 0.9; u
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -26,11 +27,11 @@ KnowledgeRef = KnowledgeBase | str
 
 
 class AsyncKnowledge(AsyncResource):
-    async def list(self) -> list[KnowledgeBase]:
+    async def list(self) -> builtins.list[KnowledgeBase]:
         """Every knowledge base this user can read, every page."""
         return [KnowledgeBase.model_validate(r) for r in await self._all_pages(f"{_BASE}/")]
 
-    async def search(self, text: str) -> list[KnowledgeBase]:
+    async def search(self, text: str) -> builtins.list[KnowledgeBase]:
         """Knowledge bases whose name or description contains `text` (any case)."""
         needle = text.casefold()
         return [
@@ -117,7 +118,9 @@ class AsyncKnowledge(AsyncResource):
         kb_id = await self._id(kb)
         return bool(await self._delete(f"{_BASE}/{kb_id}/delete"))
 
-    async def delete_matching(self, keyword: str, *, dry_run: bool = False) -> list[KnowledgeBase]:
+    async def delete_matching(
+        self, keyword: str, *, dry_run: bool = False
+    ) -> builtins.list[KnowledgeBase]:
         """Delete every knowledge base whose name contains `keyword` (any case).
 
         Returns those deleted (with `dry_run`: those that would be, deleting nothing).
@@ -133,7 +136,7 @@ class AsyncKnowledge(AsyncResource):
 
     # -- files ------------------------------------------------------------------------------
 
-    async def files(self, kb: KnowledgeRef) -> list[FileRecord]:
+    async def files(self, kb: KnowledgeRef) -> builtins.list[FileRecord]:
         """The files in a knowledge base, every page."""
         current = await self.get(kb)
         # Up to 0.6 the files come with the knowledge base; later, pages of their own.
@@ -221,7 +224,7 @@ class AsyncKnowledge(AsyncResource):
 
     async def attachments(
         self, knowledge: KnowledgeRef | Iterable[KnowledgeRef] | None
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         """Knowledge bases as the items the web UI attaches to a prompt (``collection``)."""
         if knowledge is None:
             return []

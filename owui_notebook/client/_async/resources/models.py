@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import difflib
 from collections.abc import Iterable
 from typing import Any
@@ -23,7 +24,7 @@ _MODEL = "/api/v1/models/model"
 
 
 class AsyncModels(AsyncResource):
-    async def list(self, *, refresh: bool = False) -> list[Model]:
+    async def list(self, *, refresh: bool = False) -> builtins.list[Model]:
         """Every model this user may chat with (connections, custom models, pipes)."""
         body = await self._get("/api/models", refresh=True if refresh else None)
         rows = body.get("data") if isinstance(body, dict) else body
@@ -45,11 +46,11 @@ class AsyncModels(AsyncResource):
             status_code=404,
         )
 
-    async def base(self) -> list[dict[str, Any]]:
+    async def base(self) -> builtins.list[dict[str, Any]]:
         """Base models from the connections, as stored for admins (``/api/v1/models/base``)."""
         return await self._get_list("/api/v1/models/base")
 
-    async def custom(self) -> list[dict[str, Any]]:
+    async def custom(self) -> builtins.list[dict[str, Any]]:
         """Custom models (workspace models built on a base model), every page.
 
         0.9+ serve them from ``/api/v1/models/list`` (paged on 0.12); 0.6 from
@@ -60,7 +61,7 @@ class AsyncModels(AsyncResource):
         except UnexpectedResponseError:  # before 0.9 that path is the web page
             return await self._custom_before_0_9()
 
-    async def _custom_before_0_9(self) -> list[dict[str, Any]]:
+    async def _custom_before_0_9(self) -> builtins.list[dict[str, Any]]:
         body = await self._get("/api/v1/models/")
         if isinstance(body, dict) and "data" in body:
             body = body["data"]
@@ -195,7 +196,7 @@ class AsyncModels(AsyncResource):
         ids: Iterable[str] | str | None = None,
         *,
         match: str | None = None,
-    ) -> list[str]:
+    ) -> builtins.list[str]:
         """Set who may use workspace models: the models in `ids`, or those whose id or name
         contains `match` (case-insensitive). All or none: every model must exist and be
         yours (or you an admin), checked before any changes. Returns the ids changed."""
@@ -222,7 +223,7 @@ class AsyncModels(AsyncResource):
 
     async def _targets(
         self, ids: Iterable[str] | str | None, match: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         if (ids is None) == (match is None):
             raise ConfigurationError("name the models by ids=[...] or by match='text' (one)")
         custom = await self.custom()

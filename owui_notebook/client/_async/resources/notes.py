@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...access import Access
@@ -21,11 +22,12 @@ def note_html(markdown: str) -> str:
     """The HTML the web UI's editor shows for `markdown` (raw HTML in it is escaped)."""
     from markdown_it import MarkdownIt
 
-    return (
+    html: str = (  # markdown-it types render() as Any (a custom renderer may return anything)
         MarkdownIt("commonmark", {"html": False})
         .enable(["table", "strikethrough"])
         .render(markdown)
     )
+    return html
 
 
 def note_data(markdown: str) -> dict[str, Any]:
@@ -72,7 +74,7 @@ class AsyncNotes(AsyncResource):
         """The note's page in the web UI."""
         return f"{self._client.base_url}/notes/{note_id}"
 
-    async def list(self) -> list[Note]:
+    async def list(self) -> builtins.list[Note]:
         """Every note this user may read (the server may shorten long bodies here: `get`
         gives the whole note)."""
         await self._check()

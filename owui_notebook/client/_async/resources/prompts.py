@@ -8,6 +8,7 @@ a leading slash (``/summarize``), titled ``title`` and shared through ``access_c
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -50,7 +51,7 @@ class AsyncPrompts(AsyncResource):
 
     # -- reading ------------------------------------------------------------------------------
 
-    async def list(self) -> list[Prompt]:
+    async def list(self) -> builtins.list[Prompt]:
         """Every saved prompt this user may use."""
         return [Prompt.from_server(r) for r in await self._get_list(f"{_BASE}/") if r]
 
@@ -69,7 +70,7 @@ class AsyncPrompts(AsyncResource):
             status_code=404,
         )
 
-    async def search(self, text: str) -> list[Prompt]:
+    async def search(self, text: str) -> builtins.list[Prompt]:
         """Prompts whose command, name or content contains `text` (case-insensitive).
 
         0.9+ search on the server (which also matches the author's name); older releases
@@ -109,7 +110,7 @@ class AsyncPrompts(AsyncResource):
         command: str,
         content: str,
         name: str | None,
-        tags: list[str] | None,
+        tags: builtins.list[str] | None,
         access: Access | None,
     ) -> dict[str, Any]:
         if legacy:
@@ -129,7 +130,7 @@ class AsyncPrompts(AsyncResource):
         content: str,
         *,
         name: str | None = None,
-        tags: list[str] | None = None,
+        tags: builtins.list[str] | None = None,
         access: Access | str = "private",
     ) -> Prompt:
         """Save a prompt typed as ``/command``; private to you unless `access` says otherwise.
@@ -150,7 +151,7 @@ class AsyncPrompts(AsyncResource):
         *,
         content: str | None = None,
         name: str | None = None,
-        tags: list[str] | None = None,
+        tags: builtins.list[str] | None = None,
         new_command: str | None = None,
         access: Access | str | None = None,
     ) -> Prompt:
@@ -198,10 +199,11 @@ class AsyncPrompts(AsyncResource):
         prompts: Mapping[str, str] | Iterable[Mapping[str, Any]],
         *,
         access: Access | str = "private",
-    ) -> list[Prompt]:
+    ) -> builtins.list[Prompt]:
         """Create several prompts: ``{"command": "content", ...}`` or dicts with the
         arguments of `create`. All or none: taken or repeated commands are refused before
         anything is saved, and a failure part-way deletes what this call created."""
+        items: list[dict[str, Any]]  # arguments of `create`, not only strings
         if isinstance(prompts, Mapping):
             items = [{"command": c, "content": t} for c, t in prompts.items()]
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...errors import NotFoundError
@@ -14,7 +15,7 @@ _BASE = "/api/v1/tools"
 class AsyncTools(AsyncResource):
     """The workspace tools a chat can use: pass their ids as ``tool_ids=[...]``."""
 
-    async def list(self) -> list[Tool]:
+    async def list(self) -> builtins.list[Tool]:
         """The tools this user may use (their code is not included; see `get`)."""
         return [Tool.model_validate(r) for r in await self._get_list(f"{_BASE}/")]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...errors import ConfigurationError, NotFoundError, PermissionDeniedError
@@ -15,7 +16,7 @@ ROLES = ("admin", "user", "pending")
 class AsyncUsers(AsyncResource):
     """``client.users``: list, get, find, change role, delete (the server allows admins only)."""
 
-    async def list(self) -> list[User]:
+    async def list(self) -> builtins.list[User]:
         """Every user account."""
         body = await self._get(f"{_BASE}/all")
         rows = body.get("users") if isinstance(body, dict) else body

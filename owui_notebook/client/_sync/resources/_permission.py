@@ -4,8 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from ...errors import AuthenticationError, PermissionDeniedError
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def permitted(client: OpenWebUI, call: Callable[[], Awaitable[T]], action: str) -> T:
+def permitted(client: OpenWebUI, call: Callable[[], T], action: str) -> T:
     """Run `call`; a bare 401 from a signed-in user becomes a `PermissionDeniedError` saying
     that this user may not `action` (the server's own message is just "401").
 
@@ -25,7 +25,7 @@ def permitted(client: OpenWebUI, call: Callable[[], Awaitable[T]], action: str) 
         return call()
     except AuthenticationError as exc:
         try:
-            me: Any = client.me()
+            me = client.me()
         except AuthenticationError:
             raise exc from None
         raise PermissionDeniedError(

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import mimetypes
 import os
 import re
@@ -20,7 +21,7 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 # What `files=` on a chat turn and `add_file` accept: an uploaded file, its id, a path to
 # upload, or an attachment item already in the web UI's shape.
-FileRef = FileRecord | str | os.PathLike | dict
+FileRef = FileRecord | str | os.PathLike[str] | dict[str, Any]
 
 
 class Files(Resource):
@@ -72,7 +73,7 @@ class Files(Resource):
             )
         return record
 
-    def list(self, *, content: bool = False) -> list[FileRecord]:
+    def list(self, *, content: bool = False) -> builtins.list[FileRecord]:
         """Every file this user uploaded (admins: every user's), every page.
 
         Without `content` the extracted text is left out (0.9+; 0.6 always sends it).
@@ -80,7 +81,7 @@ class Files(Resource):
         rows = self._all_pages(f"{_BASE}/", content=str(content).lower())
         return [FileRecord.model_validate(r) for r in rows]
 
-    def search(self, pattern: str, *, content: bool = False) -> list[FileRecord]:
+    def search(self, pattern: str, *, content: bool = False) -> builtins.list[FileRecord]:
         """Files whose name matches `pattern` (``*`` and ``?`` wildcards, any case);
         ``"report"`` alone finds names containing it. An empty list when none match."""
         if not pattern or not pattern.strip():
@@ -136,7 +137,9 @@ class Files(Resource):
             f"cannot attach a {type(file).__name__}: pass a path, a file id or a FileRecord"
         )
 
-    def attachments(self, files: FileRef | Iterable[FileRef] | None) -> list[dict[str, Any]]:
+    def attachments(
+        self, files: FileRef | Iterable[FileRef] | None
+    ) -> builtins.list[dict[str, Any]]:
         """`files` as the items a chat request and its user message carry (paths uploaded)."""
         if files is None:
             return []

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...types import Folder
@@ -13,7 +14,7 @@ _BASE = "/api/v1/folders"
 
 
 class Folders(Resource):
-    def list(self) -> list[Folder]:
+    def list(self) -> builtins.list[Folder]:
         return [Folder.model_validate(r) for r in self._get_list(f"{_BASE}/")]
 
     def get(self, folder_id: str) -> Folder:

@@ -8,6 +8,7 @@ members apart, behind ``/users``, ``/users/add`` and ``/users/remove``. One inte
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +22,7 @@ _BASE = "/api/v1/groups"
 class Groups(Resource):
     """``client.groups``: list, get, find, create, update, members, add/remove users, delete."""
 
-    def list(self) -> list[Group]:
+    def list(self) -> builtins.list[Group]:
         """Every group (for a non-admin: the groups they belong to)."""
         return [Group.model_validate(r) for r in self._get_list(f"{_BASE}/") if r]
 
@@ -83,7 +84,7 @@ class Groups(Resource):
             form["user_ids"] = current.user_ids  # up to 0.8 an update replaces the members
         return Group.model_validate(self._post(f"{_BASE}/id/{current.id}/update", form))
 
-    def members(self, group_id: str) -> list[str]:
+    def members(self, group_id: str) -> builtins.list[str]:
         """The ids of the group's members."""
         group = self.get(group_id)
         if group.user_ids is not None:
@@ -123,7 +124,7 @@ class Groups(Resource):
             )
         return self._members_call(group_id, "remove", sorted(ids))
 
-    def _members_call(self, group_id: str, verb: str, user_ids: list[str]) -> Group:
+    def _members_call(self, group_id: str, verb: str, user_ids: builtins.list[str]) -> Group:
         body = self._post(f"{_BASE}/id/{group_id}/users/{verb}", {"user_ids": user_ids})
         return Group.model_validate(body)
 

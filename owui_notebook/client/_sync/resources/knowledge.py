@@ -10,6 +10,7 @@ base's files come with it up to 0.6 and from ``/{id}/files`` (paged) from 0.9; u
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,11 +29,11 @@ KnowledgeRef = KnowledgeBase | str
 
 
 class Knowledge(Resource):
-    def list(self) -> list[KnowledgeBase]:
+    def list(self) -> builtins.list[KnowledgeBase]:
         """Every knowledge base this user can read, every page."""
         return [KnowledgeBase.model_validate(r) for r in self._all_pages(f"{_BASE}/")]
 
-    def search(self, text: str) -> list[KnowledgeBase]:
+    def search(self, text: str) -> builtins.list[KnowledgeBase]:
         """Knowledge bases whose name or description contains `text` (any case)."""
         needle = text.casefold()
         return [
@@ -119,7 +120,9 @@ class Knowledge(Resource):
         kb_id = self._id(kb)
         return bool(self._delete(f"{_BASE}/{kb_id}/delete"))
 
-    def delete_matching(self, keyword: str, *, dry_run: bool = False) -> list[KnowledgeBase]:
+    def delete_matching(
+        self, keyword: str, *, dry_run: bool = False
+    ) -> builtins.list[KnowledgeBase]:
         """Delete every knowledge base whose name contains `keyword` (any case).
 
         Returns those deleted (with `dry_run`: those that would be, deleting nothing).
@@ -135,7 +138,7 @@ class Knowledge(Resource):
 
     # -- files ------------------------------------------------------------------------------
 
-    def files(self, kb: KnowledgeRef) -> list[FileRecord]:
+    def files(self, kb: KnowledgeRef) -> builtins.list[FileRecord]:
         """The files in a knowledge base, every page."""
         current = self.get(kb)
         # Up to 0.6 the files come with the knowledge base; later, pages of their own.
@@ -223,7 +226,7 @@ class Knowledge(Resource):
 
     def attachments(
         self, knowledge: KnowledgeRef | Iterable[KnowledgeRef] | None
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         """Knowledge bases as the items the web UI attaches to a prompt (``collection``)."""
         if knowledge is None:
             return []

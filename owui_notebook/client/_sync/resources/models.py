@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import difflib
 from collections.abc import Iterable
 from typing import Any
@@ -25,7 +26,7 @@ _MODEL = "/api/v1/models/model"
 
 
 class Models(Resource):
-    def list(self, *, refresh: bool = False) -> list[Model]:
+    def list(self, *, refresh: bool = False) -> builtins.list[Model]:
         """Every model this user may chat with (connections, custom models, pipes)."""
         body = self._get("/api/models", refresh=True if refresh else None)
         rows = body.get("data") if isinstance(body, dict) else body
@@ -47,11 +48,11 @@ class Models(Resource):
             status_code=404,
         )
 
-    def base(self) -> list[dict[str, Any]]:
+    def base(self) -> builtins.list[dict[str, Any]]:
         """Base models from the connections, as stored for admins (``/api/v1/models/base``)."""
         return self._get_list("/api/v1/models/base")
 
-    def custom(self) -> list[dict[str, Any]]:
+    def custom(self) -> builtins.list[dict[str, Any]]:
         """Custom models (workspace models built on a base model), every page.
 
         0.9+ serve them from ``/api/v1/models/list`` (paged on 0.12); 0.6 from
@@ -62,7 +63,7 @@ class Models(Resource):
         except UnexpectedResponseError:  # before 0.9 that path is the web page
             return self._custom_before_0_9()
 
-    def _custom_before_0_9(self) -> list[dict[str, Any]]:
+    def _custom_before_0_9(self) -> builtins.list[dict[str, Any]]:
         body = self._get("/api/v1/models/")
         if isinstance(body, dict) and "data" in body:
             body = body["data"]
@@ -197,7 +198,7 @@ class Models(Resource):
         ids: Iterable[str] | str | None = None,
         *,
         match: str | None = None,
-    ) -> list[str]:
+    ) -> builtins.list[str]:
         """Set who may use workspace models: the models in `ids`, or those whose id or name
         contains `match` (case-insensitive). All or none: every model must exist and be
         yours (or you an admin), checked before any changes. Returns the ids changed."""
@@ -224,7 +225,7 @@ class Models(Resource):
 
     def _targets(
         self, ids: Iterable[str] | str | None, match: str | None
-    ) -> list[dict[str, Any]]:
+    ) -> builtins.list[dict[str, Any]]:
         if (ids is None) == (match is None):
             raise ConfigurationError("name the models by ids=[...] or by match='text' (one)")
         custom = self.custom()

@@ -10,6 +10,7 @@ a leading slash (``/summarize``), titled ``title`` and shared through ``access_c
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -52,7 +53,7 @@ class Prompts(Resource):
 
     # -- reading ------------------------------------------------------------------------------
 
-    def list(self) -> list[Prompt]:
+    def list(self) -> builtins.list[Prompt]:
         """Every saved prompt this user may use."""
         return [Prompt.from_server(r) for r in self._get_list(f"{_BASE}/") if r]
 
@@ -71,7 +72,7 @@ class Prompts(Resource):
             status_code=404,
         )
 
-    def search(self, text: str) -> list[Prompt]:
+    def search(self, text: str) -> builtins.list[Prompt]:
         """Prompts whose command, name or content contains `text` (case-insensitive).
 
         0.9+ search on the server (which also matches the author's name); older releases
@@ -111,7 +112,7 @@ class Prompts(Resource):
         command: str,
         content: str,
         name: str | None,
-        tags: list[str] | None,
+        tags: builtins.list[str] | None,
         access: Access | None,
     ) -> dict[str, Any]:
         if legacy:
@@ -131,7 +132,7 @@ class Prompts(Resource):
         content: str,
         *,
         name: str | None = None,
-        tags: list[str] | None = None,
+        tags: builtins.list[str] | None = None,
         access: Access | str = "private",
     ) -> Prompt:
         """Save a prompt typed as ``/command``; private to you unless `access` says otherwise.
@@ -152,7 +153,7 @@ class Prompts(Resource):
         *,
         content: str | None = None,
         name: str | None = None,
-        tags: list[str] | None = None,
+        tags: builtins.list[str] | None = None,
         new_command: str | None = None,
         access: Access | str | None = None,
     ) -> Prompt:
@@ -200,10 +201,11 @@ class Prompts(Resource):
         prompts: Mapping[str, str] | Iterable[Mapping[str, Any]],
         *,
         access: Access | str = "private",
-    ) -> list[Prompt]:
+    ) -> builtins.list[Prompt]:
         """Create several prompts: ``{"command": "content", ...}`` or dicts with the
         arguments of `create`. All or none: taken or repeated commands are refused before
         anything is saved, and a failure part-way deletes what this call created."""
+        items: list[dict[str, Any]]  # arguments of `create`, not only strings
         if isinstance(prompts, Mapping):
             items = [{"command": c, "content": t} for c, t in prompts.items()]
         else:

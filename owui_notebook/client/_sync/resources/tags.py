@@ -4,16 +4,20 @@
 
 from __future__ import annotations
 
+import builtins
+
 from ...types import ChatSummary, Tag
 from .._resource import Resource
 
 
 class Tags(Resource):
-    def list(self) -> list[Tag]:
+    def list(self) -> builtins.list[Tag]:
         """Every tag this user has put on a chat."""
         return [Tag.model_validate(r) for r in self._get_list("/api/v1/chats/all/tags")]
 
-    def chats(self, name: str, *, skip: int = 0, limit: int = 50) -> list[ChatSummary]:
+    def chats(
+        self, name: str, *, skip: int = 0, limit: int = 50
+    ) -> builtins.list[ChatSummary]:
         """Chats carrying the tag `name`."""
         body = self._post("/api/v1/chats/tags", {"name": name, "skip": skip, "limit": limit})
         return [ChatSummary.model_validate(r) for r in body or []]

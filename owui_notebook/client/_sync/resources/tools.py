@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...errors import NotFoundError
@@ -16,7 +17,7 @@ _BASE = "/api/v1/tools"
 class Tools(Resource):
     """The workspace tools a chat can use: pass their ids as ``tool_ids=[...]``."""
 
-    def list(self) -> list[Tool]:
+    def list(self) -> builtins.list[Tool]:
         """The tools this user may use (their code is not included; see `get`)."""
         return [Tool.model_validate(r) for r in self._get_list(f"{_BASE}/")]
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from ...errors import ConfigurationError, NotFoundError, PermissionDeniedError
@@ -17,7 +18,7 @@ ROLES = ("admin", "user", "pending")
 class Users(Resource):
     """``client.users``: list, get, find, change role, delete (the server allows admins only)."""
 
-    def list(self) -> list[User]:
+    def list(self) -> builtins.list[User]:
         """Every user account."""
         body = self._get(f"{_BASE}/all")
         rows = body.get("users") if isinstance(body, dict) else body
