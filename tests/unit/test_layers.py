@@ -101,13 +101,16 @@ BLOCK_FCNTL = "import sys; sys.modules['fcntl'] = None  # as on Windows: import 
 
 
 def test_without_fcntl_a_client_with_no_server_is_a_configuration_error(tmp_path):
-    code = BLOCK_FCNTL + """
+    code = (
+        BLOCK_FCNTL
+        + """
 from owui_notebook.client import ConfigurationError, OpenWebUI
 try:
     OpenWebUI()
 except ConfigurationError as exc:
     print("ConfigurationError:", exc)
 """
+    )
     out = _python(code, tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("ConfigurationError: no Open WebUI URL")
@@ -115,26 +118,32 @@ except ConfigurationError as exc:
 
 def test_without_fcntl_the_running_sandbox_is_still_found(tmp_path):
     link = tmp_path / "sandbox.json"
-    code = BLOCK_FCNTL + f"""
+    code = (
+        BLOCK_FCNTL
+        + """
 import os
 from owui_notebook.sandbox.connection import SandboxLink, write_link
 write_link(SandboxLink("ready", os.getpid(), "http://127.0.0.1:9", "sk-local"))
 from owui_notebook.client import OpenWebUI
 print(OpenWebUI().base_url)
 """
+    )
     out = _python(code, tmp_path, OWUI_NOTEBOOK_SANDBOX_LINK=str(link))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "http://127.0.0.1:9"
 
 
 def test_without_fcntl_the_installer_says_it_needs_posix(tmp_path):
-    code = BLOCK_FCNTL + """
+    code = (
+        BLOCK_FCNTL
+        + """
 from owui_notebook.sandbox.server import ServerInstallError, ensure_server_venv
 try:
     ensure_server_venv("0.0.0")
 except ServerInstallError as exc:
     print(exc)
 """
+    )
     out = _python(code, tmp_path, OWUI_NOTEBOOK_CACHE=str(tmp_path / "cache"))
     assert out.returncode == 0, out.stderr
     assert "needs Linux or macOS" in out.stdout
