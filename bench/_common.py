@@ -26,7 +26,7 @@ def server(*, need_jwt: bool = False) -> Iterator[Target]:
     if url and key and (jwt or not need_jwt):
         yield Target(url, key, jwt)
         return
-    from owui_notebook.testing.sandbox import Sandbox
+    from owui_notebook.sandbox import Sandbox
 
     with Sandbox(log=lambda m: print(f"[sandbox] {m}", file=sys.stderr)) as box:
         yield Target(box.url, box.api_key, box.jwt)

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from owui_notebook.client import AsyncOpenWebUI
-from owui_notebook.testing.sandbox import Sandbox
+from owui_notebook.sandbox import Sandbox
 from owui_notebook.widgets import ComparePanel
 
 BUDGET = 1.10

@@ -28,7 +28,7 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.testing.globalipapp import start_ipython
 
 from owui_notebook.client import OpenWebUI
-from owui_notebook.testing.sandbox import Sandbox
+from owui_notebook.sandbox import Sandbox
 
 FAST_TOKENS = 2000
 

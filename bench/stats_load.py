@@ -35,7 +35,7 @@ from typing import Any
 
 from owui_notebook.client import OpenWebUI
 from owui_notebook.frames import ExportCache, export_frame, messages_frame, usage_frame
-from owui_notebook.testing.sandbox import Sandbox
+from owui_notebook.sandbox import Sandbox
 
 BUDGET_RATIO = 5.0  # "many times faster"
 MODELS = ("alpha", "beta", "gamma", "delta")

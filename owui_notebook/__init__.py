@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+from .client._connection import add_finder
 
 if TYPE_CHECKING:
     from .client import (
@@ -57,6 +58,20 @@ __all__ = [
     "repair_history",
     "validate_history",
 ]
+
+
+def _running_sandbox(wait: bool) -> tuple[str, str] | None:
+    """The connection resolver's last source: this machine's ``owui-notebook sandbox``.
+
+    Registered here, not in the client core, which never imports the sandbox package; read
+    only when no argument, ``%owui connect`` or ``$OWUI_URL`` names a server.
+    """
+    from .sandbox.connection import running_sandbox
+
+    return running_sandbox(wait)
+
+
+add_finder(_running_sandbox)
 
 
 def load_ipython_extension(ipython: Any) -> None:

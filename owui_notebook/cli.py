@@ -21,9 +21,11 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, TextIO
 
+from .client._connection import KEY_ENV, URL_ENV, resolve_connection
+
 if TYPE_CHECKING:
     from .notebook_runner import CellReport
-    from .testing.sandbox import Sandbox
+    from .sandbox import Sandbox
 
 # The clone's notebooks/ (an editable install), else ./notebooks.
 _REPO_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -65,8 +67,8 @@ def _stop_on_sigterm() -> None:
 @contextlib.contextmanager
 def _sandbox(args: argparse.Namespace, *, announce: bool = False) -> Iterator[Sandbox]:
     """A started sandbox, published for notebooks on this machine while it runs."""
-    from .testing.connection import SandboxLink, clear_link, write_link
-    from .testing.sandbox import Sandbox
+    from .sandbox import Sandbox
+    from .sandbox.connection import SandboxLink, clear_link, write_link
 
     provider_key = os.environ.get(args.provider_key_env) if args.provider_key_env else None
     box = Sandbox(
@@ -108,22 +110,26 @@ def _announce(box: Sandbox) -> None:
     _say("  %load_ext owui_notebook")
     _say("  %owui connect")
     _say("Elsewhere:")
-    _say(f"  export OWUI_URL={box.url} OWUI_API_KEY=<the API key above>")
+    _say(f"  export {URL_ENV}={box.url} {KEY_ENV}=<the API key above>")
     _say("Ctrl-C stops it.")
 
 
 def _server_env(args: argparse.Namespace) -> contextlib.AbstractContextManager[dict[str, str]]:
-    """OWUI_URL and OWUI_API_KEY for a kernel: the user's server, or a sandbox for the duration."""
+    """$OWUI_URL and $OWUI_API_KEY for a kernel: the user's server, or a sandbox for the duration.
+
+    ``--url`` goes through the one resolver (so its key is the same a client would send there)
+    and overrides whatever ``$OWUI_URL`` the kernel would otherwise inherit.
+    """
     if args.url:
-        key = os.environ.get("OWUI_API_KEY")
-        if not key:
-            raise SystemExit("set OWUI_API_KEY to an API key of that server (Settings > Account)")
-        return contextlib.nullcontext({"OWUI_URL": args.url, "OWUI_API_KEY": key})
+        found = resolve_connection(args.url)
+        if found is None or not found.api_key:
+            raise SystemExit(f"set {KEY_ENV} to an API key of that server (Settings > Account)")
+        return contextlib.nullcontext({URL_ENV: found.url, KEY_ENV: found.api_key})
 
     @contextlib.contextmanager
     def sandboxed() -> Iterator[dict[str, str]]:
         with _sandbox(args) as box:
-            yield {"OWUI_URL": box.url, "OWUI_API_KEY": box.api_key}
+            yield {URL_ENV: box.url, KEY_ENV: box.api_key}
 
     return sandboxed()
 
@@ -179,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
 
 def sandbox(args: argparse.Namespace) -> int:
     if args.install_only:
-        from .testing.server import ensure_server_venv
+        from .sandbox.install import ensure_server_venv
 
         venv = ensure_server_venv(args.server_version, log=_log)
         _say(f"Open WebUI {args.server_version} is installed in {venv}")
@@ -201,7 +207,7 @@ def lab(args: argparse.Namespace) -> int:
         jupyter.append("--allow-root")  # containers often run as root; Jupyter refuses it bare
     try:
         with _sandbox(args, announce=True) as box:
-            env = {**os.environ, "OWUI_URL": box.url, "OWUI_API_KEY": box.api_key}
+            env = {**os.environ, URL_ENV: box.url, KEY_ENV: box.api_key}
             proc = subprocess.Popen(jupyter + args.lab_args, env=env, start_new_session=True)
             try:
                 proc.wait()
@@ -218,7 +224,7 @@ def lab(args: argparse.Namespace) -> int:
 
 
 def _sandbox_options(p: argparse.ArgumentParser) -> None:
-    from .testing.sandbox import DEFAULT_VERSION
+    from .sandbox import DEFAULT_VERSION
 
     p.add_argument("--server-version", default=DEFAULT_VERSION, help="Open WebUI release")
     p.add_argument("--port", type=int, default=None, help="port for the sandbox (default: free)")

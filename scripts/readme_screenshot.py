@@ -21,8 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from owui_notebook.sandbox.server import free_port
 from owui_notebook.testing.browser import launch
-from owui_notebook.testing.server import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "docs" / "compare-panel.png"

@@ -1,4 +1,4 @@
-"""Fixtures: a real Open WebUI (see owui_notebook.testing) and clients connected to it."""
+"""Fixtures: a real Open WebUI (see owui_notebook.sandbox) and clients connected to it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import tempfile
 import pytest
 
 from owui_notebook.client import AsyncOpenWebUI, OpenWebUI
-from owui_notebook.testing.connection import LINK_ENV
+from owui_notebook.sandbox.connection import LINK_ENV
 
 # The second fails any test whose output, logs or errors show a sandbox's key or token.
 pytest_plugins = ["owui_notebook.testing.pytest_plugin", "owui_notebook.testing.secret_scan"]
@@ -60,7 +60,7 @@ def fresh_user(owui_sandbox):
     """A new non-admin user on the newest server: {"email", "password", "name"}."""
     import uuid
 
-    from owui_notebook.testing.server import create_user
+    from owui_notebook.sandbox.server import create_user
 
     suffix = uuid.uuid4().hex[:8]
     creds = {

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from owui_notebook.client.features import parse_version
-from owui_notebook.testing.provider import answer_text
-from owui_notebook.testing.server import (
+from owui_notebook.sandbox.provider import answer_text
+from owui_notebook.sandbox.server import (
     MARKER,
     OpenWebUIServer,
     ServerStartError,

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from owui_notebook.testing import provider as provider_module
-from owui_notebook.testing.provider import (
+from owui_notebook.sandbox import provider as provider_module
+from owui_notebook.sandbox.provider import (
     DEFAULT_MODELS,
     DeterministicProvider,
     ModelBehavior,

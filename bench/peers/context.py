@@ -11,7 +11,7 @@ from .measure import median, paired_ratio
 
 if TYPE_CHECKING:
     from owui_notebook.client import OpenWebUI
-    from owui_notebook.testing.provider import DeterministicProvider
+    from owui_notebook.sandbox.provider import DeterministicProvider
 
 
 def log(message: str) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from owui_notebook.client import OpenWebUI
-from owui_notebook.testing.sandbox import DEFAULT_VERSION
+from owui_notebook.sandbox import DEFAULT_VERSION
 
 from . import (
     scenario_chat,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from owui_notebook.testing.provider import answer_text
+from owui_notebook.sandbox.provider import answer_text
 
 from .contenders import CHAT_CLIENT, OURS, OWUI_CLIENT
 from .context import Context, Row, log

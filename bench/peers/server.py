@@ -22,8 +22,8 @@ from pathlib import Path
 
 from bench.stats_load import seed
 from owui_notebook.client import OpenWebUI
-from owui_notebook.testing.bootstrap import bootstrap_admin, create_user
-from owui_notebook.testing.sandbox import Sandbox
+from owui_notebook.sandbox import Sandbox
+from owui_notebook.sandbox.bootstrap import bootstrap_admin, create_user
 
 from .contenders import VENVS
 

@@ -1,4 +1,4 @@
-"""Where the client's URL, key and transport options come from (arguments, then environment)."""
+"""The client's settings: URL and key (from the resolver, `_connection`) and transport options."""
 
 from __future__ import annotations
 
@@ -13,11 +13,9 @@ from urllib.parse import urlsplit
 import httpx
 
 from .._version import __version__
-from ._defaults import default_connection
+from ._connection import URL_ENV, resolve_connection
 from .errors import ConfigurationError, register_secret
 
-URL_ENV = "OWUI_URL"
-KEY_ENV = "OWUI_API_KEY"
 CA_ENV = "OWUI_CA_BUNDLE"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # A model may think for minutes before its next token; only the gap between chunks counts.
@@ -96,14 +94,10 @@ class Settings:
         max_retries: int,
         verify: bool | str,
     ) -> Settings:
-        if not base_url and not os.environ.get(URL_ENV):
-            found = default_connection()
-            if found is not None:
-                base_url = found[0]
-                api_key = found[1] if api_key is None else api_key
-        url = normalize_url(base_url or os.environ.get(URL_ENV, ""))
+        found = resolve_connection(base_url, api_key)
+        url = normalize_url(found.url if found is not None else "")
         verify = resolve_verify(verify)
-        key = api_key if api_key is not None else os.environ.get(KEY_ENV) or None
+        key = found.api_key if found is not None else None
         if key is not None:
             key = key.strip()
             if any(ch.isspace() for ch in key):

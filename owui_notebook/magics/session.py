@@ -8,11 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
+from ..client._connection import (
+    KEY_ENV,
+    URL_ENV,
+    forget_connection,
+    resolve_connection,
+    use_connection,
+)
+
 if TYPE_CHECKING:
     from ..client import Chat, ChatResult, OpenWebUI, SessionUser
-
-KEY_ENV = "OWUI_API_KEY"
-URL_ENV = "OWUI_URL"
 
 
 class Session:
@@ -37,30 +42,22 @@ class Session:
     def connect(self, url: str | None, key_env: str | None = None) -> OpenWebUI:
         """Open (or replace) the connection and check the key works.
 
-        URL: the argument, else ``$OWUI_URL``, else this machine's running
-        ``owui-notebook sandbox``. Key: ``$key_env``, ``$OWUI_API_KEY``, the sandbox's own
-        key for the sandbox's URL, else a hidden prompt.
+        URL and key come from the one resolver (``owui_notebook.client._connection``): the
+        argument, else ``$OWUI_URL``, else this machine's running ``owui-notebook sandbox``
+        (waited for while it starts). Key: ``$key_env``, else the resolver's, else a hidden
+        prompt. Clients and panels made later without a URL then reach this server too.
         """
         from ..client import OpenWebUI
-        from ..client._defaults import use_connection
 
-        url = url or os.environ.get(URL_ENV)
-        sandbox = None
-        if not url:  # a sandbox still starting (Binder opens notebooks early) is waited for
-            sandbox = _local_sandbox()
-            url = sandbox.url if sandbox is not None else None
-        elif not (key_env or os.environ.get(KEY_ENV)):
-            sandbox = _local_sandbox(wait=False)
-        if not url:
+        key = _key_from(key_env) if key_env else None
+        # notebook=False: this connection replaces the notebook's, it does not reuse it.
+        found = resolve_connection(url, key, notebook=False, wait=not url)
+        if found is None:
             raise UsageError(
                 f"no server URL: write %owui connect https://your-server, set ${URL_ENV}, "
                 "or start a local one with `owui-notebook sandbox`"
             )
-        if sandbox is not None and url.rstrip("/") == sandbox.url and not key_env:
-            key = os.environ.get(KEY_ENV) or sandbox.api_key
-        else:
-            key = _read_key(key_env)
-        client = OpenWebUI(url, key)
+        client = OpenWebUI(found.url, found.api_key or _ask_key())
         try:
             client.server_info()
             user = client.me()
@@ -69,18 +66,16 @@ class Session:
             raise
         self.close()
         self.client, self.user = client, user
-        # So that panels and clients made in later cells without a URL reach this server.
         use_connection(client.settings.base_url, client.settings.api_key)
         self._model_ids = None
         self.model = self.model or self.default_model()
         return client
 
     def require_client(self) -> OpenWebUI:
-        """The connection; made from $OWUI_URL and $OWUI_API_KEY when there is none yet."""
+        """The connection; made on first use when the environment or a sandbox gives URL and key."""
         if self.client is None:
-            if os.environ.get(URL_ENV) and os.environ.get(KEY_ENV):
-                return self.connect(None)
-            if not os.environ.get(URL_ENV) and _local_sandbox(wait=False) is not None:
+            found = resolve_connection(notebook=False)
+            if found is not None and found.api_key:
                 return self.connect(None)
             raise UsageError(
                 f"not connected: run %owui connect URL first (or set ${URL_ENV} and ${KEY_ENV})"
@@ -88,8 +83,6 @@ class Session:
         return self.client
 
     def close(self) -> None:
-        from ..client._defaults import forget_connection
-
         if self.client is not None:
             forget_connection(self.client.settings.base_url)
             self.client.close()
@@ -165,28 +158,14 @@ class Session:
         }
 
 
-def _local_sandbox(*, wait: bool = True) -> Any:
-    """The running `owui-notebook sandbox` of this machine, waiting while it starts; or None."""
-    from ..testing.connection import ready_link, wait_for_link
-
-    if not wait:
-        return ready_link()
-
-    def waiting(link: Any) -> None:
-        print("waiting for the local Open WebUI sandbox to finish starting...", flush=True)
-
-    return wait_for_link(on_wait=waiting)
+def _key_from(key_env: str) -> str:
+    key = os.environ.get(key_env, "").strip()
+    if not key:
+        raise UsageError(f"${key_env} is not set: export it, or drop --key-env to be asked")
+    return key
 
 
-def _read_key(key_env: str | None) -> str:
-    if key_env:
-        key = os.environ.get(key_env)
-        if not key:
-            raise UsageError(f"${key_env} is not set: export it, or drop --key-env to be asked")
-        return key
-    key = os.environ.get(KEY_ENV)
-    if key:
-        return key
+def _ask_key() -> str:
     try:
         key = getpass.getpass("Open WebUI API key (Settings › Account in the web UI): ")
     except Exception:  # no stdin, e.g. a notebook run headless

@@ -31,11 +31,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .sandbox import SUPPORTED_VERSIONS, Sandbox
-from .server import SandboxError, ensure_server_venv
+from ..sandbox import SUPPORTED_VERSIONS, Sandbox
+from ..sandbox.server import SandboxError, ensure_server_venv
 
 if TYPE_CHECKING:
-    from .provider import DeterministicProvider
+    from ..sandbox.provider import DeterministicProvider
 
 ENV_VERSIONS = "OWUI_TEST_VERSIONS"
 ENV_SOAK = "OWUI_SOAK"

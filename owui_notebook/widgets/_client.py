@@ -13,7 +13,9 @@ def async_client(client: AsyncOpenWebUI | OpenWebUI | None) -> tuple[AsyncOpenWe
 
     Panels run on the kernel's event loop, so they need the async client. A sync client is
     not used directly (it would block the loop): a new async client with the same server,
-    key and options is made. ``None`` reads ``$OWUI_URL`` and ``$OWUI_API_KEY``.
+    key and options is made. ``None`` connects where the one resolver says
+    (``owui_notebook.client._connection``): the notebook's ``%owui connect``, else
+    ``$OWUI_URL``/``$OWUI_API_KEY``, else a running sandbox.
     """
     if isinstance(client, AsyncOpenWebUI):
         return client, False

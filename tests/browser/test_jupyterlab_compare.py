@@ -21,8 +21,8 @@ import httpx
 import nbformat
 import pytest
 
+from owui_notebook.sandbox.server import free_port
 from owui_notebook.testing.browser import artifacts_dir, launch, playwright_or_skip
-from owui_notebook.testing.server import free_port
 
 PAYLOAD = (
     'Hi **there** <img src=x onerror="window.__owuiXss=1"> '

@@ -11,7 +11,7 @@ from owui_notebook.client import (
     thread,
     validate_history,
 )
-from owui_notebook.testing.provider import answer_text
+from owui_notebook.sandbox.provider import answer_text
 
 
 def saved(client, chat_id):

@@ -23,7 +23,7 @@ from owui_notebook.client import (
     thread,
     validate_history,
 )
-from owui_notebook.testing.server import free_port
+from owui_notebook.sandbox.server import free_port
 
 
 def one_line(exc: BaseException) -> str:

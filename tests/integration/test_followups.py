@@ -6,7 +6,7 @@ import asyncio
 import time
 
 from owui_notebook.client import validate_history
-from owui_notebook.testing.provider import FOLLOW_UPS, TAGS, task_kind
+from owui_notebook.sandbox.provider import FOLLOW_UPS, TAGS, task_kind
 
 
 def saved(client, chat_id):

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from owui_notebook.client import ConfigurationError, NotFoundError, Source, validate_history
-from owui_notebook.testing.provider import EMBEDDING_MODEL, embedding, task_kind
+from owui_notebook.sandbox.provider import EMBEDDING_MODEL, embedding, task_kind
 
 FACTS = {
     "falcon.md": "Project Falcon launch code is 7731-amber.",

@@ -13,7 +13,7 @@ import pytest
 
 from owui_notebook.client import TaskResult, thread, validate_history
 from owui_notebook.client.task_steps import DECISION_SYSTEM, TASK_SYSTEM
-from owui_notebook.testing.provider import task_kind, tool_selection
+from owui_notebook.sandbox.provider import task_kind, tool_selection
 
 
 def fenced(**step) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from owui_notebook.client import ConfigurationError, NotFoundError, validate_history
 from owui_notebook.client.features import parse_version
-from owui_notebook.testing.provider import FOLLOW_UPS, task_kind
+from owui_notebook.sandbox.provider import FOLLOW_UPS, task_kind
 
 # A workspace tool as a user would write it: Open WebUI builds each method's spec from its
 # type hints and docstring. `add` computes, `capital` looks a fixed fact up.

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from owui_notebook.client import validate_history
-from owui_notebook.testing.provider import FOLLOW_UPS, TAGS, task_kind
+from owui_notebook.sandbox.provider import FOLLOW_UPS, TAGS, task_kind
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="

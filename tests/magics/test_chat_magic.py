@@ -233,7 +233,7 @@ def test_not_connected_bad_key_and_server_down(shell, owui_sandbox, monkeypatch)
     bad = shell.run(f"%owui connect {owui_sandbox.url}")
     assert bad.stderr.startswith("UsageError:") and "401" in bad.stderr
     assert "sk-definitely-wrong-key-123456" not in bad.everything()
-    from owui_notebook.testing.server import free_port
+    from owui_notebook.sandbox.server import free_port
 
     monkeypatch.setenv("OWUI_API_KEY", owui_sandbox.api_key)
     down = shell.run(f"%owui connect http://127.0.0.1:{free_port()}")
@@ -275,7 +275,7 @@ def test_terminal_ipython_prints_the_answer_as_it_comes(connected, monkeypatch):
 def test_file_attachment_reaches_the_model_and_the_saved_chat(
     connected, client, provider, tmp_path
 ):
-    from owui_notebook.testing.provider import task_kind
+    from owui_notebook.sandbox.provider import task_kind
 
     notes = tmp_path / "notes.txt"
     notes.write_text("The secret ingredient is cardamom-7731.")
@@ -290,7 +290,7 @@ def test_file_attachment_reaches_the_model_and_the_saved_chat(
 
 def test_chat_and_compare_on_every_server_version(shell, owui_sandbox_any, monkeypatch, tmp_path):
     from owui_notebook.client import OpenWebUI
-    from owui_notebook.testing.provider import task_kind
+    from owui_notebook.sandbox.provider import task_kind
 
     monkeypatch.setenv("OWUI_API_KEY", owui_sandbox_any.api_key)
     assert shell.run(f"%owui connect {owui_sandbox_any.url}").error is None

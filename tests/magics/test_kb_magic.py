@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from owui_notebook.client import validate_history
-from owui_notebook.testing.provider import task_kind
+from owui_notebook.sandbox.provider import task_kind
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 from owui_notebook.client import TaskResult, thread, validate_history
-from owui_notebook.testing.provider import task_kind, tool_selection
+from owui_notebook.sandbox.provider import task_kind, tool_selection
 
 from .test_kernel import _run, _wait_for, kernel_env
 

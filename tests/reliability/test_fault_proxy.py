@@ -22,7 +22,7 @@ from owui_notebook.client import (
     thread,
     validate_history,
 )
-from owui_notebook.testing.provider import answer_text
+from owui_notebook.sandbox.provider import answer_text
 
 from .conftest import warmed_up
 

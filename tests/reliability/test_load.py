@@ -14,7 +14,7 @@ import tracemalloc
 import pytest
 
 from owui_notebook.client import AsyncOpenWebUI, validate_history
-from owui_notebook.testing.provider import answer_text
+from owui_notebook.sandbox.provider import answer_text
 
 MODELS = ["alpha", "beta", "gamma", "delta"]
 

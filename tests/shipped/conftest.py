@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from owui_notebook.testing.connection import LINK_ENV
-from owui_notebook.testing.install import cache_dir
+from owui_notebook.sandbox.common import cache_dir
+from owui_notebook.sandbox.connection import LINK_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 

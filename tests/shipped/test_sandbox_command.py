@@ -9,7 +9,7 @@ import sys
 import time
 
 from owui_notebook.client import OpenWebUI, validate_history
-from owui_notebook.testing.server import free_port
+from owui_notebook.sandbox.server import free_port
 
 from .conftest import REPO, command_env, interrupt, wait_gone
 

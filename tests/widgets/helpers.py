@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from owui_notebook.client import validate_history
-from owui_notebook.testing.provider import answer_text
+from owui_notebook.sandbox.provider import answer_text
 
 
 async def until(predicate: Callable[[], object], timeout: float = 20.0, what: str = "") -> None:

@@ -292,7 +292,7 @@ async def test_compare_entry_point_runs_at_once_and_hides_the_key(aclient, owui_
 
 async def test_server_down_is_one_line_in_the_panel(owui_sandbox):
     from owui_notebook.client import AsyncOpenWebUI
-    from owui_notebook.testing.server import free_port
+    from owui_notebook.sandbox.server import free_port
 
     async with AsyncOpenWebUI(
         f"http://127.0.0.1:{free_port()}", owui_sandbox.api_key, max_retries=0

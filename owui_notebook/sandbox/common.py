@@ -1,4 +1,4 @@
-"""What the harness's modules share: its errors, its log callback type, log tails."""
+"""What the sandbox's modules share: errors, the cache folder, the log callback type, log tails."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ Log = Callable[[str], None]
 _TAIL_LINES = 20
 
 
+def cache_dir() -> Path:
+    """``$OWUI_NOTEBOOK_CACHE`` or ``~/.cache/owui-notebook``."""
+    env = os.environ.get("OWUI_NOTEBOOK_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "owui-notebook"
+
+
 class SandboxError(RuntimeError):
-    """Base of the harness's errors: installing, starting or bootstrapping a server."""
+    """Base of the sandbox's errors: installing, starting or bootstrapping a server."""
 
 
 class ServerInstallError(SandboxError):

@@ -2,9 +2,11 @@
 
 The sandbox command writes ``<cache>/sandbox.json`` (mode 0600, only the owner can read the
 key): first ``{"state": "starting", "pid"}``, then, once the server answers, the URL and API
-key. ``%owui connect`` with no URL and no ``$OWUI_URL`` reads it, waiting while the sandbox is
-still starting (on Binder the notebook often opens before the server is up). The file is
-removed when the sandbox stops; a file whose process is gone is ignored.
+key. The connection resolver reads it (through :func:`running_sandbox`, which ``import
+owui_notebook`` registers) when no argument, ``%owui connect`` or ``$OWUI_URL`` names a server;
+``%owui connect`` waits while the sandbox is still starting (on Binder the notebook often opens
+before the server is up). The file is removed when the sandbox stops; a file whose process is
+gone is ignored. Standard library only, so that reading it works wherever the client does.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .install import cache_dir
+from .common import cache_dir
 
 __all__ = [
     "SandboxLink",
@@ -25,6 +27,7 @@ __all__ = [
     "link_path",
     "read_link",
     "ready_link",
+    "running_sandbox",
     "wait_for_link",
     "write_link",
 ]
@@ -130,3 +133,16 @@ def wait_for_link(
         if time.monotonic() > deadline:
             return None
         time.sleep(0.5)
+
+
+def running_sandbox(wait: bool = False) -> tuple[str, str] | None:
+    """``(url, api_key)`` of this machine's ready sandbox, else None: the resolver's last source.
+
+    ``wait``: while a sandbox is starting, say so once and wait until it is ready.
+    """
+
+    def waiting(link: SandboxLink) -> None:
+        print("waiting for the local Open WebUI sandbox to finish starting...", flush=True)
+
+    link = wait_for_link(on_wait=waiting) if wait else ready_link()
+    return (link.url, link.api_key) if link is not None and link.ready else None

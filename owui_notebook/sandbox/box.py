@@ -53,10 +53,10 @@ def _credentials(data_dir: Path | None) -> dict[str, str]:
 class Sandbox:
     """Open WebUI ``version`` on 127.0.0.1 with a bootstrapped admin.
 
-    Starts a :class:`~owui_notebook.testing.provider.DeterministicProvider` (unless
+    Starts a :class:`~owui_notebook.sandbox.provider.DeterministicProvider` (unless
     ``provider_url`` names another OpenAI-compatible endpoint, e.g. a local Ollama's
     ``http://127.0.0.1:11434/v1``, with ``provider_key`` if it needs one), installs the server once
-    (see :func:`~owui_notebook.testing.server.ensure_server_venv`), starts it, signs up
+    (see :func:`~owui_notebook.sandbox.server.ensure_server_venv`), starts it, signs up
     ``admin@example.com`` and creates an API key. ``data_dir=None`` uses a temporary directory.
     """
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import fcntl
 import os
 import shutil
 import signal
@@ -19,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .common import Log, ServerInstallError, _clean_env, _nolog, _tail
+from .common import Log, ServerInstallError, _clean_env, _nolog, _tail, cache_dir
 
 MARKER = ".owui-notebook-complete"
 _OWN_PARTIAL = ".owui-notebook-installing"
@@ -32,12 +31,6 @@ _PARTIAL_FRESH_SECONDS = 300.0
 _PARTIAL_WAIT_SECONDS = 45 * 60.0
 
 # --------------------------------------------------------------------------- installing
-
-
-def cache_dir() -> Path:
-    """``$OWUI_NOTEBOOK_CACHE`` or ``~/.cache/owui-notebook``."""
-    env = os.environ.get("OWUI_NOTEBOOK_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "owui-notebook"
 
 
 def server_venv_dir(version: str) -> Path:
@@ -184,6 +177,15 @@ def _install(version: str, venv: Path, partial: Path, log: Log) -> None:
 @contextlib.contextmanager
 def _install_lock(venv: Path, log: Log) -> Iterator[None]:
     """An exclusive lock per version, so two processes never install the same one at once."""
+    try:
+        import fcntl
+    except ImportError:
+        # The sandbox runs Open WebUI from a POSIX venv (bin/, process groups, flock): say so
+        # instead of failing half-way. The client itself works everywhere.
+        raise ServerInstallError(
+            "the local Open WebUI sandbox needs Linux or macOS (on Windows, run it in WSL); "
+            "connect to a server of your own with %owui connect URL or $OWUI_URL instead"
+        ) from None
     venv.parent.mkdir(parents=True, exist_ok=True)
     with (venv.parent / f".{venv.name}.lock").open("a") as handle:
         try:
