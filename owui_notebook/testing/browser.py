@@ -41,9 +41,11 @@ def playwright_or_skip(what: str) -> tuple[Any, Any]:
 
     try:
         from playwright.sync_api import expect, sync_playwright
+
+        installed = True
     except ImportError:
-        expect = sync_playwright = None
-    if sync_playwright is None or not Path(CHROMIUM).exists():
+        installed = False
+    if not installed or not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"CI needs chromium and playwright for {what} (see .ci/run)")
         pytest.skip("chromium or playwright is not installed")

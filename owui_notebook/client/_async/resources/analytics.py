@@ -7,11 +7,13 @@ through API keys on some releases (open-webui #23245, #28230): cross-check befor
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
+from ..._responses import expect
 from .._resource import AsyncResource
 
 _BASE = "/api/v1/analytics"
+T = TypeVar("T")
 DateLike = int | float | datetime | date | None
 
 
@@ -28,22 +30,25 @@ def epoch(value: DateLike) -> int | None:
 
 
 class AsyncAnalytics(AsyncResource):
-    async def _query(self, path: str, **params: Any) -> Any:
+    async def _query(self, path: str, kind: type[T], **params: Any) -> T:
+        """GET an analytics path; the reply checked to be a `kind` (one clear error if not)."""
         await self._require("analytics")
         for key in ("start_date", "end_date"):
             if key in params:
                 params[key] = epoch(params[key])
-        return await self._get(f"{_BASE}{path}", **params)
+        return expect(await self._get(f"{_BASE}{path}", **params), kind, "GET", f"{_BASE}{path}")
 
     async def summary(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
-        return await self._query("/summary", start_date=start, end_date=end, group_id=group_id)
+        return await self._query(
+            "/summary", dict, start_date=start, end_date=end, group_id=group_id
+        )
 
     async def models(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
-        return await self._query("/models", start_date=start, end_date=end, group_id=group_id)
+        return await self._query("/models", dict, start_date=start, end_date=end, group_id=group_id)
 
     async def users(
         self,
@@ -55,7 +60,13 @@ class AsyncAnalytics(AsyncResource):
         metric: str = "messages",
     ) -> dict[str, Any]:
         return await self._query(
-            "/users", start_date=start, end_date=end, group_id=group_id, limit=limit, metric=metric
+            "/users",
+            dict,
+            start_date=start,
+            end_date=end,
+            group_id=group_id,
+            limit=limit,
+            metric=metric,
         )
 
     async def daily(
@@ -69,6 +80,7 @@ class AsyncAnalytics(AsyncResource):
     ) -> dict[str, Any]:
         return await self._query(
             "/daily",
+            dict,
             start_date=start,
             end_date=end,
             group_id=group_id,
@@ -79,7 +91,7 @@ class AsyncAnalytics(AsyncResource):
     async def tokens(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
-        return await self._query("/tokens", start_date=start, end_date=end, group_id=group_id)
+        return await self._query("/tokens", dict, start_date=start, end_date=end, group_id=group_id)
 
     async def messages(
         self,
@@ -94,6 +106,7 @@ class AsyncAnalytics(AsyncResource):
     ) -> list[dict[str, Any]]:
         return await self._query(
             "/messages",
+            list,
             model_id=model_id,
             user_id=user_id,
             chat_id=chat_id,
@@ -113,8 +126,13 @@ class AsyncAnalytics(AsyncResource):
         limit: int = 50,
     ) -> dict[str, Any]:
         return await self._query(
-            f"/models/{model_id}/chats", start_date=start, end_date=end, skip=skip, limit=limit
+            f"/models/{model_id}/chats",
+            dict,
+            start_date=start,
+            end_date=end,
+            skip=skip,
+            limit=limit,
         )
 
     async def model_overview(self, model_id: str, *, days: int = 30) -> dict[str, Any]:
-        return await self._query(f"/models/{model_id}/overview", days=days)
+        return await self._query(f"/models/{model_id}/overview", dict, days=days)

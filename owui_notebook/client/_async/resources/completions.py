@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..._responses import expect
 from .._resource import AsyncResource
 from ..completion_stream import COMPLETIONS_PATH, AsyncCompletionStream
 
@@ -25,7 +26,8 @@ class AsyncCompletions(AsyncResource):
     ) -> dict[str, Any]:
         """One whole OpenAI-style completion; ``temperature=``, ``max_tokens=``... pass through."""
         body = completion_body(model, messages, stream=False, params=params)
-        return await self._http.request("POST", COMPLETIONS_PATH, json=body, idempotent=True)
+        reply = await self._http.request("POST", COMPLETIONS_PATH, json=body, idempotent=True)
+        return expect(reply, dict, "POST", COMPLETIONS_PATH)
 
     def stream(
         self, model: str, messages: list[dict[str, Any]], **params: Any

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..._responses import expect
 from ...errors import ConfigurationError
 from ...types import Feedback
 from .._resource import AsyncResource
@@ -22,7 +23,8 @@ class AsyncEvaluations(AsyncResource):
 
     async def feedbacks(self, page: int = 1, *, model_id: str | None = None) -> dict[str, Any]:
         """A page of everyone's feedback (admins): ``{"items": [...], "total": n}``."""
-        return await self._get(f"{_BASE}/feedbacks/list", page=page, model_id=model_id)
+        path = f"{_BASE}/feedbacks/list"
+        return expect(await self._get(path, page=page, model_id=model_id), dict, "GET", path)
 
     async def all_feedbacks(self, *, model_id: str | None = None) -> list[Feedback]:
         """Every user's feedback in one request, newest first (admins)."""

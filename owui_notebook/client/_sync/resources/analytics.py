@@ -9,11 +9,13 @@ through API keys on some releases (open-webui #23245, #28230): cross-check befor
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
+from ..._responses import expect
 from .._resource import Resource
 
 _BASE = "/api/v1/analytics"
+T = TypeVar("T")
 DateLike = int | float | datetime | date | None
 
 
@@ -30,22 +32,25 @@ def epoch(value: DateLike) -> int | None:
 
 
 class Analytics(Resource):
-    def _query(self, path: str, **params: Any) -> Any:
+    def _query(self, path: str, kind: type[T], **params: Any) -> T:
+        """GET an analytics path; the reply checked to be a `kind` (one clear error if not)."""
         self._require("analytics")
         for key in ("start_date", "end_date"):
             if key in params:
                 params[key] = epoch(params[key])
-        return self._get(f"{_BASE}{path}", **params)
+        return expect(self._get(f"{_BASE}{path}", **params), kind, "GET", f"{_BASE}{path}")
 
     def summary(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
-        return self._query("/summary", start_date=start, end_date=end, group_id=group_id)
+        return self._query(
+            "/summary", dict, start_date=start, end_date=end, group_id=group_id
+        )
 
     def models(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
-        return self._query("/models", start_date=start, end_date=end, group_id=group_id)
+        return self._query("/models", dict, start_date=start, end_date=end, group_id=group_id)
 
     def users(
         self,
@@ -57,7 +62,13 @@ class Analytics(Resource):
         metric: str = "messages",
     ) -> dict[str, Any]:
         return self._query(
-            "/users", start_date=start, end_date=end, group_id=group_id, limit=limit, metric=metric
+            "/users",
+            dict,
+            start_date=start,
+            end_date=end,
+            group_id=group_id,
+            limit=limit,
+            metric=metric,
         )
 
     def daily(
@@ -71,6 +82,7 @@ class Analytics(Resource):
     ) -> dict[str, Any]:
         return self._query(
             "/daily",
+            dict,
             start_date=start,
             end_date=end,
             group_id=group_id,
@@ -81,7 +93,7 @@ class Analytics(Resource):
     def tokens(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
-        return self._query("/tokens", start_date=start, end_date=end, group_id=group_id)
+        return self._query("/tokens", dict, start_date=start, end_date=end, group_id=group_id)
 
     def messages(
         self,
@@ -96,6 +108,7 @@ class Analytics(Resource):
     ) -> list[dict[str, Any]]:
         return self._query(
             "/messages",
+            list,
             model_id=model_id,
             user_id=user_id,
             chat_id=chat_id,
@@ -115,8 +128,13 @@ class Analytics(Resource):
         limit: int = 50,
     ) -> dict[str, Any]:
         return self._query(
-            f"/models/{model_id}/chats", start_date=start, end_date=end, skip=skip, limit=limit
+            f"/models/{model_id}/chats",
+            dict,
+            start_date=start,
+            end_date=end,
+            skip=skip,
+            limit=limit,
         )
 
     def model_overview(self, model_id: str, *, days: int = 30) -> dict[str, Any]:
-        return self._query(f"/models/{model_id}/overview", days=days)
+        return self._query(f"/models/{model_id}/overview", dict, days=days)

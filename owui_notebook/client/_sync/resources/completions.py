@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..._responses import expect
 from .._resource import Resource
 from ..completion_stream import COMPLETIONS_PATH, CompletionStream
 
@@ -27,7 +28,8 @@ class Completions(Resource):
     ) -> dict[str, Any]:
         """One whole OpenAI-style completion; ``temperature=``, ``max_tokens=``... pass through."""
         body = completion_body(model, messages, stream=False, params=params)
-        return self._http.request("POST", COMPLETIONS_PATH, json=body, idempotent=True)
+        reply = self._http.request("POST", COMPLETIONS_PATH, json=body, idempotent=True)
+        return expect(reply, dict, "POST", COMPLETIONS_PATH)
 
     def stream(
         self, model: str, messages: list[dict[str, Any]], **params: Any

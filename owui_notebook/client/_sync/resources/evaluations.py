@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..._responses import expect
 from ...errors import ConfigurationError
 from ...types import Feedback
 from .._resource import Resource
@@ -24,7 +25,8 @@ class Evaluations(Resource):
 
     def feedbacks(self, page: int = 1, *, model_id: str | None = None) -> dict[str, Any]:
         """A page of everyone's feedback (admins): ``{"items": [...], "total": n}``."""
-        return self._get(f"{_BASE}/feedbacks/list", page=page, model_id=model_id)
+        path = f"{_BASE}/feedbacks/list"
+        return expect(self._get(path, page=page, model_id=model_id), dict, "GET", path)
 
     def all_feedbacks(self, *, model_id: str | None = None) -> list[Feedback]:
         """Every user's feedback in one request, newest first (admins)."""
