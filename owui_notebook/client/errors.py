@@ -77,7 +77,7 @@ class OpenWebUIError(Exception):
 
 
 class ConfigurationError(OpenWebUIError):
-    """The client was given a bad or missing URL, key or option."""
+    """The client was given a bad or missing URL, key or option, or text it cannot send."""
 
 
 class TransportError(OpenWebUIError):
@@ -235,6 +235,17 @@ def status_error(
     return cls(text, **kw)
 
 
+def unsendable_request(method: str, path: str, exc: UnicodeEncodeError) -> ConfigurationError:
+    """The one-line error for a request whose text cannot be encoded (a lone surrogate such
+    as ``'\\ud800'``, which Python strings may hold and JSON text may not)."""
+    char = exc.object[exc.start : exc.start + 1]
+    return ConfigurationError(
+        f"{method} {path} not sent: its text holds a lone surrogate (U+{ord(char or '?'):04X}), "
+        "which cannot be sent; clean the text first, e.g. "
+        "text.encode('utf-8', 'replace').decode()"
+    )
+
+
 def _classify(status_code: int, detail: Any) -> type[APIStatusError]:
     """The error class for a status, corrected by what Open WebUI's ``detail`` says.
 
@@ -307,4 +318,5 @@ __all__ = [
     "looks_like_secret",
     "redact",
     "register_secret",
+    "unsendable_request",
 ]

@@ -97,12 +97,10 @@ def fill(template: str, namespace: Mapping[str, Any]) -> str:
         ) from None
     except (AttributeError, KeyError, TypeError) as exc:
         raise UsageError(f"a {{...}} placeholder in the cell failed: {exc}") from None
-    from ..client.prompt_template import unsendable
-
-    reason = unsendable(text)
+    reason = _unsendable(text)
     if reason:
         for key, value in formatter.used.items():
-            culprit = unsendable(_text_of(value))
+            culprit = _unsendable(_text_of(value))
             if culprit:
                 raise UsageError(f"{{{key}}} in the cell {culprit.removeprefix('it ')}")
         raise UsageError(f"the cell {reason.removeprefix('it ')}")
@@ -114,11 +112,41 @@ def fill(template: str, namespace: Mapping[str, Any]) -> str:
     return text
 
 
+_LINE_VARIABLE = re.compile(r"\$([A-Za-z_]\w*)|\{([A-Za-z_]\w*)\}")
+
+
+def expand_line(line: str, namespace: Mapping[str, Any]) -> str:
+    """The magic's option line with ``$name`` and ``{name}`` replaced by notebook variables.
+
+    IPython would do this itself, for any expression and any name (``{In}``, ``$_oh``);
+    here only the variables `fill` would take are replaced, and anything else is left as it
+    is, as IPython leaves a line it cannot expand.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        if name not in namespace or _refusal(name, namespace[name]):
+            return match.group(0)
+        text = _text_of(namespace[name])
+        reason = _unsendable(text)
+        if reason:
+            raise UsageError(f"{match.group(0)} on the magic line {reason.removeprefix('it ')}")
+        return text
+
+    return _LINE_VARIABLE.sub(value, line)
+
+
 def _refusal(name: str, value: Any) -> str | None:
     # Imported here so that %load_ext does not pay for the client (httpx, pydantic).
     from ..client.prompt_template import refusal
 
     return refusal(name, value, untrusted=False)
+
+
+def _unsendable(text: str) -> str | None:
+    from ..client.prompt_template import unsendable
+
+    return unsendable(text)
 
 
 def _text_of(value: Any) -> str:
