@@ -203,7 +203,7 @@ _HINTS: dict[type[APIStatusError], str] = {
     RateLimitError: "wait and retry",
 }
 # Open WebUI refuses a change to a chat (or other item) that is not the user's own with a 401
-# whose detail is empty; a key that does not work always comes with a detail.
+# that gives no reason; a key that does not work always comes with one.
 _UNSAID_REFUSAL = (
     "the server refused without a reason: it does this for an item that belongs to another "
     "user or does not exist, so check the id"
@@ -251,7 +251,7 @@ def _classify(status_code: int, detail: Any) -> type[APIStatusError]:
 
     Open WebUI answers 401 for chats that do not exist or are not yours, and 401 or 403
     for missing permissions; older releases relay a provider's 5xx as a 400 whose detail
-    starts with the provider's status ("500: ..."). A 401 or 403 with an empty ``detail`` is a
+    starts with the provider's status ("500: ..."). A 401 or 403 that gives no reason is a
     refusal, not a bad key: the server's auth failures always say what is wrong.
     """
     text = str(detail or "")
@@ -274,9 +274,15 @@ def _classify(status_code: int, detail: Any) -> type[APIStatusError]:
 
 
 def _unsaid(detail: Any) -> bool:
-    """Open WebUI's reasonless refusal: JSON ``{"detail": ""}`` (a proxy's login page, which
-    has no JSON, is not one)."""
-    return isinstance(detail, dict) and "detail" in detail and not detail["detail"]
+    """Open WebUI's reasonless refusal: ``ERROR_MESSAGES.DEFAULT()``, which is "Something
+    went wrong :/" (or ``{"detail": ""}``); a proxy's login page, which has no detail, is not
+    one."""
+    if isinstance(detail, dict):
+        return "detail" in detail and not detail["detail"]
+    return isinstance(detail, str) and detail.strip() == _SERVER_SHRUG
+
+
+_SERVER_SHRUG = "Something went wrong :/"
 
 
 def _detail_text(detail: Any) -> str:

@@ -120,7 +120,7 @@ def test_the_magic_line_expands_only_variables_the_user_set(connected, provider)
     "cell",
     [
         "%%owui chat --new -m alpha\nAbout {s}",
-        "%%owui chat --new -m alpha --system \"$s\"\nhello",
+        '%%owui chat --new -m alpha --system "$s"\nhello',
         "%%owui compare -m alpha,beta\nAbout {s}",
     ],
 )
