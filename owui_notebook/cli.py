@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from .client._connection import KEY_ENV, URL_ENV, resolve_connection
 
@@ -245,8 +245,22 @@ def _sandbox_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Options written out in full only (``--provider-key`` is not ``--provider-key-env``),
+    and no key or token (``sk-...``, ``eyJ...``) echoed in an error."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        from .client.errors import redact
+
+        super().error(redact(message))
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="owui-notebook", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="owui-notebook", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="run the quickstart notebook end to end (sandbox unless --url)")

@@ -14,7 +14,7 @@ import httpx
 
 from .._version import __version__
 from ._connection import URL_ENV, resolve_connection
-from .errors import ConfigurationError, register_secret
+from .errors import ConfigurationError, redact, register_secret
 
 CA_ENV = "OWUI_CA_BUNDLE"
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -106,7 +106,8 @@ class Settings:
             host = urlsplit(url).hostname or ""
             if url.startswith("http://") and host not in _LOCAL_HOSTS:
                 warnings.warn(
-                    f"sending an API key over plain http to {host}; use https for remote servers",
+                    f"sending an API key over plain http to {redact(host)}; use https for "
+                    "remote servers",
                     stacklevel=4,
                 )
         if max_retries < 0:

@@ -41,14 +41,28 @@ def register_secret(secret: str | None) -> None:
             _SECRETS.add(secret)
 
 
+# What keys and tokens look like, registered or not: an Open WebUI or OpenAI-style key
+# (``sk-...``) and a JWT (``eyJ...``, base64 of ``{"``). A key pasted where a URL, an option or
+# a model id belongs must not come back in the message that says it is wrong.
+_KEY_LIKE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:[sS][kK]-[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){0,2})"
+)
+
+
+def looks_like_secret(text: str) -> bool:
+    """Whether `text` holds something shaped like an API key or a JWT."""
+    return _KEY_LIKE.search(text) is not None
+
+
 def redact(text: str) -> str:
-    """Replace every registered secret in `text` with ``***``."""
+    """`text` with every registered secret, and anything shaped like a key or a JWT
+    (``sk-...``, ``eyJ...``), replaced by ``***``."""
     with _SECRETS_LOCK:
         secrets = sorted(_SECRETS, key=len, reverse=True)
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, "***")
-    return text
+    return _KEY_LIKE.sub("***", text)
 
 
 class OpenWebUIError(Exception):
@@ -63,7 +77,7 @@ class OpenWebUIError(Exception):
 
 
 class ConfigurationError(OpenWebUIError):
-    """The client was given a bad or missing URL, key or option."""
+    """The client was given a bad or missing URL, key or option, or text it cannot send."""
 
 
 class TransportError(OpenWebUIError):
@@ -188,6 +202,12 @@ _HINTS: dict[type[APIStatusError], str] = {
     PermissionDeniedError: "this user lacks the permission; ask an admin",
     RateLimitError: "wait and retry",
 }
+# Open WebUI refuses a change to a chat (or other item) that is not the user's own with a 401
+# that gives no reason; a key that does not work always comes with one.
+_UNSAID_REFUSAL = (
+    "the server refused without a reason: it does this for an item that belongs to another "
+    "user or does not exist, so check the id"
+)
 
 
 def status_error(
@@ -202,9 +222,11 @@ def status_error(
     """Build the right `APIStatusError` subclass for a status code."""
     cls = _classify(status_code, detail)
     text = f"{method} {path} -> {status_code} {reason}".rstrip()
-    if detail not in (None, "", {}):
+    if detail not in (None, "", {}) and not _unsaid(detail):
         text += f": {_detail_text(detail)}"
     hint = _HINTS.get(cls)
+    if status_code in (401, 403) and _unsaid(detail):
+        hint = _UNSAID_REFUSAL
     if hint:
         text += f" ({hint})"
     kw: dict[str, Any] = dict(method=method, path=path, status_code=status_code, detail=detail)
@@ -213,15 +235,29 @@ def status_error(
     return cls(text, **kw)
 
 
+def unsendable_request(method: str, path: str, exc: UnicodeEncodeError) -> ConfigurationError:
+    """The one-line error for a request whose text cannot be encoded (a lone surrogate such
+    as ``'\\ud800'``, which Python strings may hold and JSON text may not)."""
+    char = exc.object[exc.start : exc.start + 1]
+    return ConfigurationError(
+        f"{method} {path} not sent: its text holds a lone surrogate (U+{ord(char or '?'):04X}), "
+        "which cannot be sent; clean the text first, e.g. "
+        "text.encode('utf-8', 'replace').decode()"
+    )
+
+
 def _classify(status_code: int, detail: Any) -> type[APIStatusError]:
     """The error class for a status, corrected by what Open WebUI's ``detail`` says.
 
     Open WebUI answers 401 for chats that do not exist or are not yours, and 401 or 403
     for missing permissions; older releases relay a provider's 5xx as a 400 whose detail
-    starts with the provider's status ("500: ...").
+    starts with the provider's status ("500: ..."). A 401 or 403 that gives no reason is a
+    refusal, not a bad key: the server's auth failures always say what is wrong.
     """
     text = str(detail or "")
     lowered = text.lower()
+    if status_code in (401, 403) and _unsaid(detail):
+        return PermissionDeniedError
     if status_code in (401, 403):
         if "could not find" in lowered or "not found" in lowered:
             return NotFoundError
@@ -235,6 +271,18 @@ def _classify(status_code: int, detail: Any) -> type[APIStatusError]:
     if cls is None:
         cls = ServerError if status_code >= 500 else APIStatusError
     return cls
+
+
+def _unsaid(detail: Any) -> bool:
+    """Open WebUI's reasonless refusal: ``ERROR_MESSAGES.DEFAULT()``, which is "Something
+    went wrong :/" (or ``{"detail": ""}``); a proxy's login page, which has no detail, is not
+    one."""
+    if isinstance(detail, dict):
+        return "detail" in detail and not detail["detail"]
+    return isinstance(detail, str) and detail.strip() == _SERVER_SHRUG
+
+
+_SERVER_SHRUG = "Something went wrong :/"
 
 
 def _detail_text(detail: Any) -> str:
@@ -273,6 +321,8 @@ __all__ = [
     "TransportError",
     "UnexpectedResponseError",
     "UnsupportedFeatureError",
+    "looks_like_secret",
     "redact",
     "register_secret",
+    "unsendable_request",
 ]

@@ -18,10 +18,18 @@ A saved prompt (``/summarize`` in the web UI) may hold:
 in a notebook fills those (a kernel cannot read the browser's clipboard, so ``{{CLIPBOARD}}``
 needs such a value). A variable left without a value is a `PromptVariableError` naming it.
 Times are the machine's local time, as the browser's would be.
+
+A saved prompt is written by someone else, and `values` is typically a whole notebook
+namespace, so only what the user deliberately put there may fill it (see `refusal`): never
+IPython's history and helpers (``In``, ``Out``, ``_oh``, ``_i3``, any ``_``-prefixed name),
+modules, functions or classes, nor a value whose name or text looks like a secret
+(``password``, ``api_key``, ``sk-...``). Such a variable is a `PromptVariableError`, and so is
+text that cannot be sent (a lone surrogate such as ``'\\ud800'``).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import locale
 import os
@@ -33,7 +41,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import OpenWebUIError
+from .errors import OpenWebUIError, looks_like_secret
 
 # The web UI's own patterns (src/lib/utils: extractInputVariables).
 _VARIABLE = re.compile(r"{{\s*([^|}\s]+)\s*(?:\|\s*([^}]+?))?\s*}}")
@@ -54,6 +62,63 @@ SYSTEM_VARIABLES = (
     "USER_AGE",
     "CLIPBOARD",
 )
+
+
+# What an IPython shell puts among the user's variables (its `user_ns_hidden`) without a
+# leading underscore: input and output history, and helpers; never the user's data.
+SHELL_NAMES = frozenset({"In", "Out", "exit", "quit", "get_ipython", "open"})
+# Name parts that mark a secret: ``password``, ``db_passwd``, ``OPENAI_API_KEY``, ``apiKey``.
+_SECRET_NAME = re.compile(
+    r"(?:^|_)(?:pass(?:word|wd|phrase)?|pwd|secrets?|tokens?|api_?keys?|access_?keys?|"
+    r"private_?keys?|credentials?|creds?|auth)(?:$|_)"
+)
+
+_CODE_KINDS = (
+    (inspect.ismodule, "module"),
+    (inspect.isclass, "class"),
+    (inspect.isroutine, "function"),
+)
+
+
+def refusal(name: str, value: Any, *, untrusted: bool = True) -> str | None:
+    """Why the notebook variable `name` may not fill a template, or ``None`` if it may.
+
+    Only values the user deliberately put in the notebook: never IPython's own names
+    (``In``, ``Out``, ``exit``, ...; ``_``, ``_oh``, ``_i3`` and every ``_``-prefixed name),
+    modules, functions or classes. An `untrusted` template (a saved prompt, written by
+    someone else) also never gets a value whose name or text looks like a secret.
+    """
+    if name.startswith("_"):
+        return (
+            "names starting with _ are IPython's history and private names: "
+            "rename the variable without the _"
+        )
+    if name in SHELL_NAMES:
+        return "it is IPython's own history or helper, not a variable you set"
+    for test, kind in _CODE_KINDS:
+        if test(value):
+            return f"it is a {kind}, not a value"
+    if untrusted:
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+        if _SECRET_NAME.search(snake) or (isinstance(value, str) and looks_like_secret(value)):
+            return (
+                "it looks like a secret (by name or value): type the text into the cell "
+                "yourself if it is meant to be sent"
+            )
+    return None
+
+
+def unsendable(text: str) -> str | None:
+    """Why `text` cannot be sent as JSON text (a lone surrogate), or ``None`` if it can."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = text[exc.start]
+        return (
+            f"it holds a lone surrogate (U+{ord(char):04X} at character {exc.start}), which "
+            "cannot be sent: clean it, e.g. text.encode('utf-8', 'replace').decode()"
+        )
+    return None
 
 
 class PromptVariableError(OpenWebUIError):
@@ -199,21 +264,38 @@ def expand(
     """`text` with every ``{{variable}}`` filled: `values` first, then system variables,
     then an input variable's ``default=``. `convert` turns a value into text (``str``).
 
-    Raises `PromptVariableError` naming the first variable without a value; `command`
-    (``"summarize"``) makes the message say which saved prompt it came from.
+    Raises `PromptVariableError` naming the first variable without a value, or one that
+    `refusal` keeps out (IPython's own names, ``_``-prefixed ones, secrets), or whose text
+    cannot be sent; `command` (``"summarize"``) makes the message say which saved prompt
+    it came from.
     """
     values = values if values is not None else {}
     system = system_values(user, now=now)
+    where = f"the saved prompt /{command}" if command else "the prompt"
     found: dict[str, str] = {}
     for var in variables(text):
         if var.name in values:
-            found[var.name] = convert(values[var.name])
+            value = values[var.name]
+            reason = refusal(var.name, value)
+            if reason:
+                raise PromptVariableError(
+                    f"{where} asks for {{{{{var.name}}}}}, which it may not have: {reason} "
+                    "(nothing was sent)",
+                    name=var.name,
+                )
+            found[var.name] = convert(value)
         elif var.name in system:
             found[var.name] = system[var.name]
         elif var.default is not None:
             found[var.name] = convert(var.default)
         else:
             raise PromptVariableError(_missing(var, command), name=var.name)
+        reason = unsendable(found[var.name])
+        if reason:
+            raise PromptVariableError(
+                f"{where} fills {{{{{var.name}}}}}, but {reason} (nothing was sent)",
+                name=var.name,
+            )
     return _VARIABLE.sub(lambda m: found[m.group(1)], text)
 
 

@@ -22,6 +22,7 @@ def user_errors() -> Iterator[None]:
         # Imported here so that %load_ext does not pay for the client (httpx, pydantic).
         from ..client.errors import OpenWebUIError, redact
 
-        if isinstance(exc, OpenWebUIError):
+        if isinstance(exc, (OpenWebUIError, UsageError)):
+            # A UsageError may quote what the user typed: a pasted key must not come back.
             raise UsageError(redact(str(exc))) from None
         raise

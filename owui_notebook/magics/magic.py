@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
 from . import asking, listings, saved_prompts, task
 from .errors import user_errors
 from .options import CELL_SUBCOMMANDS, help_text, parse
-from .prompt import fill
+from .prompt import expand_line, fill
 from .session import Session
 
 
@@ -22,8 +22,10 @@ class OwuiMagics(Magics):
         super().__init__(shell)
         self.session = Session()
 
+    @no_var_expand  # IPython's expansion would evaluate {In}, {_oh} or any expression
     @line_cell_magic
     def owui(self, line: str, cell: str | None = None) -> Any:
+        line = expand_line(line, self.shell.user_ns)
         sub, _, rest = line.strip().partition(" ")
         sub = sub or "help"
         args = parse(sub, rest)

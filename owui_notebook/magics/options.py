@@ -293,6 +293,10 @@ SUBCOMMANDS: dict[str, Any] = {
     "help": help_,
 }
 CELL_SUBCOMMANDS = frozenset({"chat", "compare", "task"})
+# "--key sk-..." must not pass as "--key-env sk-...", nor "--sys" as "--system": an option is
+# written out in full or it is an error.
+for _func in SUBCOMMANDS.values():
+    _func.parser.allow_abbrev = False
 
 SUMMARY = """\
 Open WebUI from the notebook.
@@ -311,7 +315,20 @@ Open WebUI from the notebook.
 
 
 def parse(sub: str, line: str) -> argparse.Namespace:
-    """Parse a subcommand's option line; a bad option raises a one-line `UsageError`."""
+    """Parse a subcommand's option line; a bad option raises a one-line `UsageError`.
+
+    Options are never abbreviated, and nothing shaped like a key or token (``sk-...``,
+    ``eyJ...``) comes back in the message.
+    """
+    try:
+        return _parse(sub, line)
+    except UsageError as exc:
+        from ..client.errors import redact
+
+        raise UsageError(redact(str(exc))) from None
+
+
+def _parse(sub: str, line: str) -> argparse.Namespace:
     func = SUBCOMMANDS.get(sub)
     if func is None:
         raise UsageError(f"%owui has no subcommand {sub!r}: try one of {', '.join(SUBCOMMANDS)}")
@@ -330,7 +347,7 @@ def parse(sub: str, line: str) -> argparse.Namespace:
         raise UsageError(
             "%owui connect takes a URL and --key-env VAR only: the key comes from "
             "$OWUI_API_KEY or a hidden prompt, never the command line, so it stays out of "
-            "the notebook"
+            "the notebook (if you typed it into this cell, delete it from the cell)"
         ) from None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -23,13 +23,52 @@ def expand_cell(session: Session, prompt: str, namespace: Mapping[str, Any]) -> 
     """`prompt` with a leading ``/command`` replaced by that saved prompt, its
     ``{{variables}}`` filled from the notebook (a DataFrame as a compact Markdown table)
     and the system ones as the web UI fills them. The rest of the cell follows, as text
-    typed after a command in the web UI does. Any other cell comes back as it is."""
+    typed after a command in the web UI does. Any other cell comes back as it is.
+
+    The saved prompt is someone else's text: it gets only variables the user set (the
+    client's rule), and a line in the output names each notebook variable it took."""
     match = _COMMAND.match(prompt)
     if match is None:
         return prompt
     client = session.require_client()
     rest = prompt[match.end() :]
-    return client.prompts.expand(match.group(1), namespace, rest=rest, convert=_as_text)
+    taken = _Taken(namespace)
+    text = client.prompts.expand(match.group(1), taken, rest=rest, convert=_as_text)
+    if taken.read:
+        shown = ", ".join(f"{name} = {_preview(value)}" for name, value in taken.read.items())
+        print(f"/{match.group(1)} took from the notebook: {shown}", flush=True)
+    return text
+
+
+class _Taken(Mapping[str, Any]):
+    """The notebook's variables, remembering which ones a saved prompt read."""
+
+    def __init__(self, namespace: Mapping[str, Any]) -> None:
+        self._namespace = namespace
+        self.read: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        value = self._namespace[name]
+        self.read[name] = value
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._namespace
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._namespace)
+
+    def __len__(self) -> int:
+        return len(self._namespace)
+
+
+def _preview(value: Any, limit: int = 40) -> str:
+    """A short, one-line, escaped look at a value (repr escapes newlines and surrogates)."""
+    if is_table(value):
+        return f"<{type(value).__name__} of {len(value):,} rows, as a table>"
+    text = value if isinstance(value, str) else str(value)
+    shown = repr(text[:limit] + ("…" if len(text) > limit else ""))
+    return shown if len(text) <= limit else f"{shown} ({len(text):,} chars)"
 
 
 def _as_text(value: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
@@ -48,7 +49,10 @@ class Session:
         prompt. Clients and panels made later without a URL then reach this server too.
         """
         from ..client import OpenWebUI
+        from ..client.errors import looks_like_secret
 
+        if looks_like_secret(url or "") or looks_like_secret(key_env or ""):
+            raise UsageError(_KEY_ON_THE_LINE)
         key = _key_from(key_env) if key_env else None
         # notebook=False: this connection replaces the notebook's, it does not reuse it.
         found = resolve_connection(url, key, notebook=False, wait=not url)
@@ -58,17 +62,25 @@ class Session:
                 "or start a local one with `owui-notebook sandbox`"
             )
         client = OpenWebUI(found.url, found.api_key or _ask_key())
+        # Everything is checked before the session changes: a failure leaves the previous
+        # connection (or none) in place, never a half-made one.
         try:
-            client.server_info()
+            info = client.server_info()
             user = client.me()
+            if user.role == "pending":
+                raise UsageError(
+                    f"the account {user.email or user.name or ''} is pending approval: an admin "
+                    "must activate it (Admin Panel › Users) before it can be used; not connected"
+                )
+            model_ids = [m.id for m in client.models.list()]
         except BaseException:
             client.close()
             raise
         self.close()
-        self.client, self.user = client, user
+        self.client, self.user, self._model_ids = client, user, model_ids
+        # So that panels and clients made in later cells without a URL reach this server.
         use_connection(client.settings.base_url, client.settings.api_key)
-        self._model_ids = None
-        self.model = self.model or self.default_model()
+        self.model = self.model or _default_model(info.default_models, model_ids)
         return client
 
     def require_client(self) -> OpenWebUI:
@@ -113,12 +125,7 @@ class Session:
     def default_model(self) -> str | None:
         """The server's default model if it lists one that exists, else its first model."""
         client = self.require_client()
-        ids = self.model_ids()
-        configured = (client.server_info().default_models or "").split(",")
-        for model in (m.strip() for m in configured):
-            if model in ids:
-                return model
-        return ids[0] if ids else None
+        return _default_model(client.server_info().default_models, self.model_ids())
 
     # -- chats --------------------------------------------------------------------------
 
@@ -158,10 +165,34 @@ class Session:
         }
 
 
+_KEY_ON_THE_LINE = (
+    "that looks like an API key or token, and keys never go on the %owui connect line (the "
+    "cell is saved with the notebook): delete it from the cell, then set $OWUI_API_KEY, use "
+    "--key-env VAR, or leave it out to be asked"
+)
+# An environment variable's name: shown back when it is unset, unlike a pasted key.
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def _default_model(configured: str | None, ids: list[str]) -> str | None:
+    """The server's default model if it lists one that exists, else its first model."""
+    for model in (m.strip() for m in (configured or "").split(",")):
+        if model in ids:
+            return model
+    return ids[0] if ids else None
+
+
 def _key_from(key_env: str) -> str:
+    if not _ENV_NAME.fullmatch(key_env):
+        raise UsageError(
+            "--key-env takes the name of an environment variable that holds the key, "
+            "e.g. --key-env OWUI_API_KEY, not the key itself"
+        )
     key = os.environ.get(key_env, "").strip()
     if not key:
-        raise UsageError(f"${key_env} is not set: export it, or drop --key-env to be asked")
+        # Named back only when it reads as a name: a pasted key must not be echoed.
+        shown = f"${key_env}" if "_" in key_env or key_env.isupper() else "that variable"
+        raise UsageError(f"{shown} is not set: export it, or drop --key-env to be asked")
     return key
 
 

@@ -116,3 +116,55 @@ def test_key_over_plain_http_to_a_remote_host_warns():
 def test_errors_are_classified_by_what_open_webui_means(status, detail, expected):
     exc = errors.status_error(method="GET", path="/x", status_code=status, reason="", detail=detail)
     assert type(exc) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sk-X",
+        "bad Open WebUI URL 'http://sk-3f2a9c0b1d'",
+        "sending an API key over plain http to SK-ABCDEF; use https",
+        "$eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEifQ.sig is not set",
+    ],
+)
+def test_key_shaped_strings_are_redacted_even_when_unregistered(text):
+    redacted = errors.redact(text)
+    assert "***" in redacted and "sk-" not in redacted.lower() and "eyJ" not in redacted
+    assert errors.looks_like_secret(text)
+
+
+@pytest.mark.parametrize("text", ["task-1", "risk-free", "eyjafjallajokull", "ask-me", "desk"])
+def test_ordinary_words_are_not_taken_for_keys(text):
+    assert errors.redact(text) == text and not errors.looks_like_secret(text)
+
+
+def test_a_key_given_as_the_url_is_never_named_in_the_warning():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        OpenWebUI("sk-0123456789abcdef", "an-api-key-of-sorts")
+    assert caught and all("sk-0123456789abcdef" not in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("detail", ["Something went wrong :/", {"detail": ""}])
+def test_a_refusal_without_a_reason_does_not_blame_the_key(detail):
+    exc = errors.status_error(
+        method="POST",
+        path="/api/v1/chats/c1/tags",
+        status_code=401,
+        reason="Unauthorized",
+        detail=detail,
+    )
+    assert type(exc) is errors.PermissionDeniedError
+    assert "API key" not in str(exc) and "another user or does not exist" in str(exc)
+    assert str(exc).startswith("POST /api/v1/chats/c1/tags -> 401 Unauthorized (the server")
+
+
+def test_no_parser_accepts_abbreviated_options():
+    from owui_notebook import cli
+    from owui_notebook.magics.options import SUBCOMMANDS
+
+    assert all(func.parser.allow_abbrev is False for func in SUBCOMMANDS.values())
+    with pytest.raises(SystemExit):
+        cli.main(["sandbox", "--provider-key", "KEY_VAR", "--install-only"])

@@ -21,7 +21,7 @@ from .._responses import (
 )
 from .._retry import IDEMPOTENT_METHODS, RetryPolicy, parse_retry_after
 from .._settings import Settings
-from ..errors import register_secret, status_error
+from ..errors import register_secret, status_error, unsendable_request
 from ..quirks import applies_to, needs_local_chat_id, with_local_chat_id
 
 
@@ -91,17 +91,20 @@ class AsyncHTTP:
             json_body = with_local_chat_id(json_body)
 
         def build() -> httpx.Request:
-            return self._client.build_request(
-                method,
-                self._url(path),
-                params=params,
-                json=json_body,
-                files=files,
-                data=data,
-                headers=self._headers,
-                timeout=timeout
-                or (self.settings.stream_timeout if stream else self.settings.timeout),
-            )
+            try:
+                return self._client.build_request(
+                    method,
+                    self._url(path),
+                    params=params,
+                    json=json_body,
+                    files=files,
+                    data=data,
+                    headers=self._headers,
+                    timeout=timeout
+                    or (self.settings.stream_timeout if stream else self.settings.timeout),
+                )
+            except UnicodeEncodeError as exc:  # a lone surrogate: one line, not a traceback
+                raise unsendable_request(method, path, exc) from None
 
         request = build()
         attempt = 0
