@@ -143,8 +143,8 @@ class StreamEnd:
     just ends without either was cut (a proxy's read timeout, a load balancer, a restart) even
     when the connection closed cleanly, and the answer is partial.
 
-    One exception: on releases before 0.6.16 (and some later ones) Open WebUI ends the stream
-    of a pipe function written as an async generator with neither mark. Its chunks are built
+    One exception: some releases (0.6.15 among them; 0.12.4 adds both marks) end the stream of
+    a pipe function written as an async generator with neither mark. Its chunks are built
     by Open WebUI's template (id ``<model>-<uuid4>``); a stream made only of those is taken as
     complete, since such a pipe's normal end and a cut cannot be told apart.
     """

@@ -11,14 +11,22 @@ line under test.
 
 from __future__ import annotations
 
+import html
 import uuid
 
 import httpx
 import pytest
 
-from owui_notebook.client import StreamInterrupted, thread, validate_history
+from owui_notebook.client import (
+    AsyncOpenWebUI,
+    OpenWebUI,
+    StreamInterrupted,
+    thread,
+    validate_history,
+)
 from owui_notebook.client.turns import model_messages
 from owui_notebook.testing.provider import answer_text
+from owui_notebook.widgets import ComparePanel
 
 COMPLETIONS = "/api/chat/completions"
 LONG = {"ttft": 0.0, "tokens_per_second": 200, "answer_tokens": 120}
@@ -180,3 +188,51 @@ def test_pipe_functions_end_normally(client_any, pipes, shape):
     assert validate_history(record) == []
     saved = record.messages[result.message_id]
     assert saved["content"] == got and "error" not in saved
+
+
+# -- the notebook paths: the magic's footer and `_owui`, the ComparePanel's status ---------------
+
+
+def test_chat_magic_shows_a_cut_answer_as_interrupted(
+    shell, owui_sandbox, proxy, provider, monkeypatch
+):
+    monkeypatch.setenv("OWUI_API_KEY", owui_sandbox.api_key)
+    assert shell.run(f"%owui connect {proxy.url}").error is None
+    provider.configure("slow", **LONG)
+    assert shell.run("%%owui chat --new -m slow\nturn one").error is None
+    proxy.end_after(path=COMPLETIONS, events=5, framing="chunked")
+    run = shell.run("%%owui chat\nturn two")
+    result = shell.ns["_owui"]
+    assert result.content and result.error and "partial answer was kept" in result.error
+    assert not result.ok
+    # The cell fails with the one-line error, and the answer's footer says what happened.
+    assert run.error is not None and "partial answer was kept" in run.everything()
+    assert html.escape(result.error) in run.html[-1]
+    # The next cell goes on from the partial answer, saved and marked.
+    assert shell.run("%%owui chat -m alpha\nturn three").error is None
+    record = proxied_record(owui_sandbox, shell.ns["_owui"].chat_id)
+    assert record.messages[result.message_id]["error"]["content"] == result.error
+
+
+async def test_compare_panel_reports_a_cut_answer_as_an_error(owui_sandbox, proxy, provider):
+    provider.configure("slow", **LONG)
+    async with AsyncOpenWebUI(proxy.url, owui_sandbox.api_key) as aclient:
+        panel = ComparePanel(["slow", "alpha"], "race", client=aclient, sequential=True)
+        try:
+            await panel.wait(timeout=30)
+            proxy.end_after(path=COMPLETIONS, events=5, framing="close")  # the first: slow
+            panel.run_button.click()
+            await panel.wait(timeout=60)
+            results = panel.results
+            assert results["status"].tolist() == ["error", "ok"]
+            assert "partial answer was kept" in results["error"][0]
+            assert results["answer"][0] and results["answer"][1].startswith("alpha says:")
+        finally:
+            await panel.aclose()
+
+
+def proxied_record(sandbox, chat_id: str):
+    with OpenWebUI(sandbox.url, sandbox.api_key) as client:
+        record = client.chats.get(chat_id)
+    assert validate_history(record) == []
+    return record

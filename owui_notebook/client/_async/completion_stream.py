@@ -110,7 +110,7 @@ class AsyncCompletionStream(AsyncStreamBase[str]):
                         if text:
                             yield text
                     if not end.complete and not self.aborted:
-                        raise self._cut(path, "without the end of the answer")
+                        raise self._cut(path, "without [DONE] or a finish_reason")
             self.finished = True
         except httpx.TimeoutException:
             raise RequestTimeout(
@@ -154,9 +154,8 @@ class AsyncCompletionStream(AsyncStreamBase[str]):
         # A clean end of the body before [DONE] or a finish_reason is a cut all the same
         # (a proxy's read timeout, a load balancer, a restart): handled as a reset is.
         return StreamInterrupted(
-            f"the stream from model {self.model!r} ended {how} after {len(self.content)} "
-            "characters ([DONE] or a finish_reason never came: a proxy or the server cut "
-            "it); the partial answer was kept",
+            f"the stream from model {self.model!r} ended after {len(self.content)} characters "
+            f"{how}: a proxy or the server cut it short; the partial answer was kept",
             method="POST",
             path=path,
             partial=self.content,
