@@ -143,10 +143,10 @@ class StreamEnd:
     just ends without either was cut (a proxy's read timeout, a load balancer, a restart) even
     when the connection closed cleanly, and the answer is partial.
 
-    One exception: some releases (0.6.15 among them; 0.12.4 adds both marks) end the stream of
-    a pipe function written as an async generator with neither mark. Its chunks are built
-    by Open WebUI's template (id ``<model>-<uuid4>``); a stream made only of those is taken as
-    complete, since such a pipe's normal end and a cut cannot be told apart.
+    One exception: 0.6.15 and 0.9.5 (not 0.12.4) end the stream of a pipe function written as
+    an async generator with neither mark. Its chunks are built by Open WebUI's template (id
+    ``<model>-<uuid4>``); a stream made only of those is taken as complete, since such a
+    pipe's normal end and a cut cannot be told apart.
     """
 
     done: bool = False
