@@ -27,12 +27,22 @@ def new_id() -> str:
 
 def default_title(prompt: str, words: int = 6, limit: int = 60) -> str:
     """The first words of the prompt's first non-empty line, as a fallback chat title."""
-    for line in prompt.splitlines():
+    for line in server_text(prompt).splitlines():
         line = re.sub(r"\s+", " ", line).strip(" #>*-`")
         if line:
             title = " ".join(line.split(" ")[:words])
             return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
     return "New Chat"
+
+
+# Open WebUI removes NUL and lone surrogates from every string it saves (PostgreSQL cannot
+# store them; `sanitize_data_for_db` on 0.12); a lone surrogate cannot even be sent as UTF-8.
+_UNSAVABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def server_text(text: str) -> str:
+    """`text` as the server saves it: without NUL bytes and lone surrogates."""
+    return _UNSAVABLE.sub("", text) if _UNSAVABLE.search(text) else text
 
 
 def empty_history() -> dict[str, Any]:
@@ -63,7 +73,8 @@ def model_messages(
             if role == "user":
                 content = user_content(content, message.get("files") or [])
             out.append({"role": role, "content": content})
-    out.append({"role": "user", "content": user_content(prompt, images or [])})
+    # The prompt as it will be saved: a lone surrogate cannot even be sent as UTF-8.
+    out.append({"role": "user", "content": user_content(server_text(prompt), images or [])})
     return out
 
 
@@ -148,7 +159,7 @@ class Turn:
             "parentId": self.parent_id,
             "childrenIds": list(self.answer_ids),
             "role": "user",
-            "content": self.prompt,
+            "content": server_text(self.prompt),
             "timestamp": self.sent_at,
             "models": list(self.models),
         }
@@ -207,12 +218,13 @@ class Turn:
             parent_id=self.user_id,
             model=self.models[index],
             model_index=index,
-            content=content,
+            # What the server will hold, so that the result and the saved chat agree.
+            content=server_text(content),
             usage=Usage.from_raw(usage),
             timings=timings,
             finish_reason=finish_reason,
             stopped=stopped,
-            error=error,
+            error=server_text(error) if error else error,
             sources=list(sources or []),
         )
 

@@ -4,6 +4,7 @@
         proxy.reset_after(200, path="/api/chat/completions")   # cut the next stream mid-way
         proxy.status(503, times=2)                  # the next two requests: 503
         proxy.down(); ...; proxy.up()               # a server restart: refused, then back
+        proxy.end_after(events=3, framing="close")  # end the next body cleanly, too early
 
 Each request is read whole, matched against the queued faults (first match wins; a fault
 applies ``times`` times, ``None`` = until cleared), then either answered by the proxy itself
@@ -49,7 +50,11 @@ class Fault:
     ``kind``: ``latency`` (wait ``delay`` s before the response, and ``chunk_delay`` s before
     each later piece), ``reset`` (RST after ``after_bytes`` response-body bytes), ``stall``
     (stop relaying after ``after_bytes`` body bytes until `FaultProxy.release`), ``reply``
-    (answer ``status`` with ``headers`` and ``body`` without asking the server).
+    (answer ``status`` with ``headers`` and ``body`` without asking the server), ``end`` (a
+    clean, early end of the body, as a proxy's read timeout or a load balancer gives: after
+    ``after_events`` SSE events or ``after_bytes`` bytes of the decoded body, framed as
+    ``framing`` says: ``chunked`` ends with the chunked terminator, ``close`` sends no length
+    and closes the connection, ``length`` sends a Content-Length that the cut body satisfies).
     """
 
     kind: str
@@ -62,6 +67,8 @@ class Fault:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    after_events: int | None = None
+    framing: str = "chunked"
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method != method:
@@ -117,6 +124,24 @@ class FaultProxy:
 
     def reset_after(self, after_bytes: int, **match: object) -> Fault:
         return self.add(Fault("reset", after_bytes=after_bytes, **match))  # type: ignore[arg-type]
+
+    def end_after(
+        self,
+        *,
+        events: int | None = None,
+        bytes: int | None = None,
+        framing: str = "chunked",
+        **match: object,
+    ) -> Fault:
+        """End the matching response's body cleanly after ``events`` SSE events or ``bytes``
+        bytes (which may fall inside an event), framed by ``framing``."""
+        if (events is None) == (bytes is None):
+            raise ValueError("end_after needs exactly one of events= or bytes=")
+        if framing not in _FRAMINGS:
+            raise ValueError(f"framing must be one of {_FRAMINGS}, not {framing!r}")
+        return self.add(
+            Fault("end", after_events=events, after_bytes=bytes or 0, framing=framing, **match)  # type: ignore[arg-type]
+        )
 
     def stall_after(self, after_bytes: int, **match: object) -> Fault:
         self._released.clear()
@@ -291,9 +316,64 @@ class FaultProxy:
             with contextlib.suppress(OSError):
                 client.close()
 
+    def _relay_cut(
+        self, upstream: socket.socket, client: socket.socket, fault: Fault, ex: Exchange
+    ):
+        """Relay the head, then the decoded body up to the cut, then a clean end."""
+        data = b""
+        while _HEAD_END not in data:
+            chunk = upstream.recv(65536)
+            if not chunk:
+                return
+            data += chunk
+        raw_head, _, rest = data.partition(_HEAD_END)
+        lines = raw_head.split(b"\r\n")
+        with contextlib.suppress(ValueError, IndexError):
+            ex.status = int(lines[0].split(b" ", 2)[1])
+        names = (b"transfer-encoding", b"content-length", b"connection")
+        kept = [ln for ln in lines[1:] if ln.split(b":", 1)[0].strip().lower() not in names]
+        chunked = any(
+            ln.split(b":", 1)[0].strip().lower() == b"transfer-encoding" and b"chunked" in ln
+            for ln in lines[1:]
+        )
+        body = _Dechunker() if chunked else None
+        if fault.framing == "chunked":
+            kept.append(b"Transfer-Encoding: chunked")
+        kept.append(b"Connection: close")
+        head = b"\r\n".join([lines[0], *kept])
+        if fault.framing != "length":
+            client.sendall(head + _HEAD_END)
+        decoded = b""
+        cut: int | None = None
+        sent = 0
+        while cut is None:
+            decoded += body.feed(rest) if body is not None else rest
+            cut = _cut_point(decoded, fault)
+            ended = body is not None and body.ended
+            if cut is None and not ended:
+                rest = upstream.recv(65536)
+                if rest:
+                    piece, sent = decoded[sent:], len(decoded)
+                    if piece and fault.framing != "length":
+                        client.sendall(_frame(piece, fault.framing))
+                    continue
+            if cut is None:  # the body ended before the cut: relay it whole
+                cut = len(decoded)
+        piece = decoded[sent:cut]
+        if fault.framing == "length":
+            client.sendall(head + b"\r\nContent-Length: %d" % cut + _HEAD_END + decoded[:cut])
+        elif piece:
+            client.sendall(_frame(piece, fault.framing))
+        if fault.framing == "chunked":
+            client.sendall(b"0\r\n\r\n")
+        # `close`: returning closes the connection with a FIN, after everything was sent.
+
     def _relay(
         self, upstream: socket.socket, client: socket.socket, fault: Fault | None, ex: Exchange
     ) -> None:
+        if fault is not None and fault.kind == "end":
+            self._relay_cut(upstream, client, fault, ex)
+            return
         seen_head = b""
         body_bytes = -1  # -1 until the response head has passed
         first = True
@@ -330,6 +410,62 @@ class FaultProxy:
                     return
             client.sendall(data)
             body_bytes += len(data)
+
+
+_FRAMINGS = ("chunked", "close", "length")
+
+
+def _cut_point(decoded: bytes, fault: Fault) -> int | None:
+    """Where the body is cut, once enough of it has arrived."""
+    if fault.after_events is None:
+        return fault.after_bytes if len(decoded) >= fault.after_bytes else None
+    end = 0
+    for _ in range(fault.after_events):
+        found = decoded.find(b"\n\n", end)
+        if found < 0:
+            return None
+        end = found + 2
+    return end
+
+
+def _frame(data: bytes, framing: str) -> bytes:
+    return b"%X\r\n%s\r\n" % (len(data), data) if framing == "chunked" else data
+
+
+class _Dechunker:
+    """Decode a chunked body fed in pieces; `ended` once its terminator arrived."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._left = 0  # bytes of the current chunk still to come, then its CRLF
+        self.ended = False
+
+    def feed(self, data: bytes) -> bytes:
+        self._buffer += data
+        out = b""
+        while not self.ended:
+            if self._left:
+                take = self._buffer[: self._left]
+                out += take
+                self._buffer = self._buffer[len(take) :]
+                self._left -= len(take)
+                if self._left:
+                    break
+                continue
+            line_end = self._buffer.find(b"\r\n")
+            if line_end < 0:
+                break
+            line = self._buffer[:line_end]
+            if not line:  # the CRLF after a chunk's data
+                self._buffer = self._buffer[2:]
+                continue
+            size = int(line.split(b";", 1)[0], 16)
+            self._buffer = self._buffer[line_end + 2 :]
+            if size == 0:
+                self.ended = True
+                break
+            self._left = size
+        return out
 
 
 def _reset(conn: socket.socket) -> None:

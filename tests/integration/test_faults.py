@@ -84,18 +84,15 @@ def test_stream_dropped_mid_answer_keeps_the_partial_answer(client_any, provider
     chat = client_any.chat("delta")
     stream = chat.stream("break please")
     received: list[str] = []
-    try:
-        with stream:
-            for text in stream:
-                received.append(text)
-        ended_with_error = False
-    except (StreamInterrupted, ModelError):
-        ended_with_error = True
+    # Open WebUI relays the drop as an error chunk (0.12) or as a clean end of the body (0.6):
+    # a clean end without [DONE] or a finish_reason is a cut all the same.
+    with pytest.raises((StreamInterrupted, ModelError)) as info, stream:
+        for text in stream:
+            received.append(text)
+    assert "partial answer was kept" in one_line(info.value) or "failed" in str(info.value)
     result = stream.result
     assert "".join(received) == result.content and len(received) == 5
-    # Open WebUI ends the relayed stream either with an error or cleanly; either way the
-    # partial answer is saved, marked, and the chat stays valid.
-    assert ended_with_error or result.finish_reason is None
+    assert result.error and result.finish_reason is None and not result.ok
     record = client_any.chats.get(chat.id)
     assert validate_history(record) == []
     assert record.messages[result.message_id]["content"] == result.content

@@ -87,7 +87,7 @@ MALFORMED = {
         COMPLETIONS,
         SSE,
         sse(delta("Hel")) + 'data: {"choices": [{"delta": {"cont',
-        "malformed stream data",
+        "in the middle of an event",  # the body ends inside an event: a cut, kept as such
     ),
     "an error event": (COMPLETIONS, SSE, sse({"error": {"message": "GPU melted"}}), "GPU melted"),
     "HTML instead of a stream": (COMPLETIONS, "text/html", "<html>login</html>", "web page"),

@@ -12,7 +12,7 @@ import httpx
 
 from .._responses import decode_json
 from ..errors import ModelError, RequestTimeout, StreamInterrupted
-from ..sse import SSEDecoder, parse_chunk
+from ..sse import MALFORMED, ChunkInfo, SSEDecoder, StreamEnd, parse_chunk
 from ..types import Timings, Usage
 from ._http import HTTP
 from ._stream_base import StreamBase
@@ -44,6 +44,7 @@ class CompletionStream(StreamBase[str]):
         self.started = False
         self.finished = False
         self._iterator: Iterator[str] | None = None
+        self._start = 0.0
 
     @property
     def content(self) -> str:
@@ -72,7 +73,7 @@ class CompletionStream(StreamBase[str]):
             return
         self.started = True
         self.timings.started_at = time.time()
-        start = time.perf_counter()
+        self._start = start = time.perf_counter()
         path = COMPLETIONS_PATH
         try:
             with self._http.stream(
@@ -87,32 +88,31 @@ class CompletionStream(StreamBase[str]):
                         yield text
                     return
                 decoder = SSEDecoder()
-                for line in _lines_then_blank(response):
+                end = StreamEnd()
+                for line in response.iter_lines():
                     if self.aborted:
                         return
                     event = decoder.feed(line)
                     if event is None:
                         continue
-                    info = parse_chunk(event.data)
-                    if info.error:
-                        raise ModelError(
-                            f"model {self.model!r} failed: {info.error}",
-                            model=self.model,
-                            partial=self.content,
-                        )
-                    if info.usage:
-                        self.usage_raw = info.usage
-                    if info.sources:
-                        self.sources.extend(info.sources)
-                    if info.finish_reason:
-                        self.finish_reason = info.finish_reason
-                    if info.text:
-                        if self.timings.ttft is None:
-                            self.timings.ttft = time.perf_counter() - start
-                        self._parts.append(info.text)
-                        yield info.text
-                    if info.done:
+                    text = self._take(parse_chunk(event.data), end)
+                    if text:
+                        yield text
+                    if end.done:
                         break
+                else:
+                    # The body ended. An event still pending was cut off after its last full
+                    # line (complete JSON) or inside it (a fragment: the cut, not a model error).
+                    event = decoder.flush()
+                    if event is not None and not self.aborted:
+                        info = parse_chunk(event.data)
+                        if info.error and info.error.startswith(MALFORMED):
+                            raise self._cut(path, "in the middle of an event")
+                        text = self._take(info, end)
+                        if text:
+                            yield text
+                    if not end.complete and not self.aborted:
+                        raise self._cut(path, "without [DONE] or a finish_reason")
             self.finished = True
         except httpx.TimeoutException:
             raise RequestTimeout(
@@ -130,6 +130,38 @@ class CompletionStream(StreamBase[str]):
             ) from None
         finally:
             self.timings.total = time.perf_counter() - start
+
+    def _take(self, info: ChunkInfo, end: StreamEnd) -> str:
+        """Record one chunk; its text, if any."""
+        if info.error:
+            raise ModelError(
+                f"model {self.model!r} failed: {info.error}",
+                model=self.model,
+                partial=self.content,
+            )
+        end.see(info)
+        if info.usage:
+            self.usage_raw = info.usage
+        if info.sources:
+            self.sources.extend(info.sources)
+        if info.finish_reason:
+            self.finish_reason = info.finish_reason
+        if info.text:
+            if self.timings.ttft is None:
+                self.timings.ttft = time.perf_counter() - self._start
+            self._parts.append(info.text)
+        return info.text
+
+    def _cut(self, path: str, how: str) -> StreamInterrupted:
+        # A clean end of the body before [DONE] or a finish_reason is a cut all the same
+        # (a proxy's read timeout, a load balancer, a restart): handled as a reset is.
+        return StreamInterrupted(
+            f"the stream from model {self.model!r} ended after {len(self.content)} characters "
+            f"{how}: a proxy or the server cut it short; the partial answer was kept",
+            method="POST",
+            path=path,
+            partial=self.content,
+        )
 
     def _take_whole(self, body: Any) -> str:
         if not isinstance(body, dict):
@@ -156,11 +188,3 @@ def parse_chunk_json(body: dict[str, Any]) -> str:
     if isinstance(err, dict):
         return str(err.get("message") or err)
     return str(err)
-
-
-def _lines_then_blank(response: httpx.Response) -> Iterator[str]:
-    """The body's lines, then a blank one: an event cut off at the end is still read (and a
-    truncated one is an error, not silently dropped)."""
-    for line in response.iter_lines():
-        yield line
-    yield ""
