@@ -230,3 +230,64 @@ def test_second_interrupt_during_the_save_keeps_the_turn_on_the_thread(
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+async def _cancelled_while_saving(stream, consume) -> None:
+    """Run `consume()` in a task, cancel it twice while `stream` saves; it must end
+    cancelled."""
+    task = asyncio.ensure_future(consume())
+    while not (stream() is not None and stream().saved):
+        assert not task.done(), task
+        await asyncio.sleep(0.01)
+    for _ in range(2):
+        await asyncio.sleep(SAVE_LATENCY_S / 2)
+        task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("how", ["new-chat", "follow-up", "task-runner"])
+async def test_cancelling_during_the_save_waits_for_it(owui_sandbox, provider, proxy, how):
+    """The async engine (panels, scripts, the task runner): a cancellation that arrives while
+    a turn is being saved lets the save finish, then ends the task."""
+    from owui_notebook.client import AsyncOpenWebUI
+
+    provider.configure("slow", ttft=0.0, tokens_per_second=40, answer_tokens=400)
+    async with AsyncOpenWebUI(proxy.url, owui_sandbox.api_key) as aclient:
+        if how == "task-runner":
+            proxy.latency(SAVE_LATENCY_S, path="/api/v1/chats", times=None)
+            run = aclient.stream_task("Plan a data migration", "planner")
+
+            async def consume() -> None:
+                async with run:
+                    async for _ in run:
+                        pass
+
+            await _cancelled_while_saving(lambda: run._current, consume)
+            chat = run.chat
+            results = run.iterations[0].results
+        else:
+            chat = aclient.chat("slow")
+            if how == "follow-up":
+                await chat.send("Hello.", model="alpha")
+            stream = chat.stream("Tell me a long story.")
+            proxy.latency(SAVE_LATENCY_S, path="/api/v1/chats", times=None)
+
+            async def consume() -> None:
+                async with stream:
+                    async for _ in stream:
+                        if len(stream.content) > 40:
+                            stream.abort()
+
+            await _cancelled_while_saving(lambda: stream, consume)
+            results = stream.results
+        proxy.clear()
+        assert chat.id and chat.unsaved == []
+        record = await aclient.chats.get(chat.id)
+        assert validate_history(record) == []
+        path = thread(record)
+        for result in results:
+            assert result.chat_id == chat.id
+            assert record.messages[result.message_id]["content"] == result.content
+        assert path[-1]["id"] == results[0].message_id
