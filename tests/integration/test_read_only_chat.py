@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from owui_notebook.client import PermissionDeniedError, validate_history
+from owui_notebook.client import NotFoundError, PermissionDeniedError, validate_history
 from owui_notebook.testing.bootstrap import signed_in_client
 
 
@@ -21,7 +21,10 @@ def test_admin_cannot_save_in_another_users_chat(client_any, owui_sandbox_any, p
         mine = owner.chat("alpha")
         mine.send("my own question")
         before = owner.chats.get(mine.id)
-        admin_view = client_any.chat(chat_id=mine.id).load()
+        try:
+            admin_view = client_any.chat(chat_id=mine.id).load()
+        except NotFoundError:
+            pytest.skip(f"Open WebUI {owui_sandbox_any.version} hides other users' chats")
         assert admin_view.turns == 1  # the admin may read it
         for attempt in ("admin's first try", "admin's second try"):
             with pytest.raises(PermissionDeniedError) as info:
