@@ -10,8 +10,12 @@ import asyncio
 import queue
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from .interrupts import SAVE_GRACE_S, deferred_interrupts
+
+R = TypeVar("R")
 
 _END = object()
 
@@ -20,6 +24,35 @@ class AsyncBackend:
     @staticmethod
     async def sleep(seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+    @staticmethod
+    async def protected(
+        work: Callable[..., Awaitable[R]], *args: Any, grace: float = SAVE_GRACE_S
+    ) -> R:
+        """Run ``work(*args)`` to the end even if the caller is cancelled meanwhile.
+
+        A cancellation that arrives during the work waits for it (at most `grace` seconds,
+        further cancellations included), then is passed on; past `grace` the work itself
+        is cancelled. Used for saves, which must not stop half-way.
+        """
+        task = asyncio.ensure_future(work(*args))
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.done():
+                raise
+        deadline = time.monotonic() + grace
+        while not task.done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                task.cancel()
+                break
+            try:
+                await asyncio.wait({task}, timeout=left)
+            except asyncio.CancelledError:
+                continue  # asked again: the bound above still holds
+        await asyncio.gather(task, return_exceptions=True)  # its outcome is on the task
+        raise asyncio.CancelledError
 
     @staticmethod
     async def merge(sources: Sequence[AsyncIterator[Any]]) -> AsyncIterator[tuple[int, Any]]:
@@ -66,6 +99,12 @@ class Backend:
     @staticmethod
     def sleep(seconds: float) -> None:
         time.sleep(seconds)
+
+    @staticmethod
+    def protected(work: Callable[..., R], *args: Any, grace: float = SAVE_GRACE_S) -> R:
+        """Run ``work(*args)`` with Ctrl-C held back until it ends (at most `grace` s)."""
+        with deferred_interrupts(grace):
+            return work(*args)
 
     @staticmethod
     def merge(sources: Sequence[Iterator[Any]]) -> Iterator[tuple[int, Any]]:

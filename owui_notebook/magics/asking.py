@@ -158,6 +158,18 @@ def _finish(session: Session, view: AnswerDisplay, stream: Any, chat: Chat, shel
         view.finish(result, url=chat.url)
     elif view.text:
         view.finish(None, url=chat.url)
+    unsaved_note(chat, stream)
+
+
+def unsaved_note(chat: Chat, stream: Any) -> None:
+    """One line when a stopped turn is not on the server: cut by a further Ctrl-C that
+    waited past the save's grace. (A failed save says the same in its error.)"""
+    if not any(r.stopped and r.content and not r.chat_id for r in stream.results):
+        return
+    if any(turn is stream.turn for turn, _ in chat.unsaved):
+        print("⏹ this turn is not saved yet: it is kept and will be saved with the next turn")
+    else:
+        print("⏹ this turn was not saved")
 
 
 def publish(session: Session, shell: Any, result: ChatResult, args: argparse.Namespace) -> None:
@@ -214,6 +226,7 @@ def run_compare(session: Session, args: argparse.Namespace, prompt: str, shell: 
             session.last = stream.results[0]
             shell.user_ns["_owui"] = stream.results
         view.finish(list(stream.results) or None, url=chat.url)
+        unsaved_note(chat, stream)
     results = stream.results
     if args.output:
         shell.user_ns[args.output] = {r.model: r.content for r in results}

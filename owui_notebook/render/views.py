@@ -52,8 +52,14 @@ def footer_html(
             parts.append(figures)
         status = status_of(result)
         if status == "stopped":
-            # With no text, nothing of this answer was saved (the turn may have been dropped).
-            parts.append("⏹ stopped, partial answer saved" if result.content else "⏹ stopped")
+            # With no text, nothing of this answer was saved (the turn may have been dropped);
+            # a result carries its chat id only once the turn is saved.
+            if not result.content:
+                parts.append("⏹ stopped")
+            elif result.chat_id:
+                parts.append("⏹ stopped, partial answer saved")
+            else:
+                parts.append("⏹ stopped, partial answer not saved")
         elif status == "error":
             parts.append(f'<span style="{_ERROR}">{html.escape(result.error or "")}</span>')
     if url:

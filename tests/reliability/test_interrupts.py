@@ -18,7 +18,7 @@ import time
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from owui_notebook.client import validate_history
+from owui_notebook.client import thread, validate_history
 from owui_notebook.widgets import ComparePanel
 
 SEED = 20261123
@@ -135,3 +135,159 @@ async def test_compare_panel_stop_at_random_points(aclient, provider, owui_soak,
         "stop_median_s": round(statistics.median(stop_times), 3),
         "stop_max_s": round(max(stop_times), 3),
     }
+
+
+# -- a second Ctrl-C while the stopped answer is being saved ----------------------------------
+
+# Chat reads and writes take 0.6 s (a busy server), so the save after the first Ctrl-C lasts
+# long enough for the second to land inside it, at each of these offsets.
+SAVE_LATENCY_S = 0.6
+SECOND_AFTER_S = (0.3, 0.75, 1.2)
+SAVE_CELLS = {
+    # A new chat each time: the second Ctrl-C lands in the chat's creation.
+    "new-chat": ("%%owui chat --new -m slow\nTell me a long story.", "_owui"),
+    # The same chat each time: it lands in the read and update of the follow-up's save.
+    "follow-up": ("%%owui chat -m slow\nTell me a long story.", "_owui"),
+    # A new multi-model chat each time: it lands in the comparison's creation.
+    "compare": ("%%owui compare -m slow,long\nTell me a long story.", "_owui[0]"),
+}
+
+
+def _interrupted_cell(km, kc, code: str, offsets: tuple[float, float]) -> list[str]:
+    """Run `code`, interrupt the kernel at each offset (seconds after the start), and
+    return the plain text of every display the cell showed, in order."""
+    _drain(kc)
+    msg_id = kc.execute(code)
+    started = time.monotonic()
+    for offset in offsets:
+        time.sleep(max(0.0, started + offset - time.monotonic()))
+        km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=60)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert reply["content"]["status"] == "error", reply["content"]
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    shown: list[str] = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=10)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        content = msg["content"]
+        if msg["msg_type"] in ("display_data", "update_display_data"):
+            shown.append(content["data"].get("text/html", ""))
+        elif msg["msg_type"] == "stream":
+            shown.append(content["text"])
+        elif msg["msg_type"] == "status" and content["execution_state"] == "idle":
+            return shown
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("kind", sorted(SAVE_CELLS))
+def test_second_interrupt_during_the_save_keeps_the_turn_on_the_thread(
+    owui_sandbox, provider, client, proxy, kind
+):
+    """Ctrl-C at 1.5 s, and again while the partial answer is being saved: the turn is
+    on the server, on the thread the next cell continues, and the cell never claims a save
+    that did not happen."""
+    provider.configure("slow", ttft=0.0, tokens_per_second=20, answer_tokens=400)
+    provider.configure("long", ttft=0.0, tokens_per_second=20, answer_tokens=400)
+    proxy.latency(SAVE_LATENCY_S, path="/api/v1/chats", times=None)
+    code, last = SAVE_CELLS[kind]
+    env = {**os.environ, "OWUI_API_KEY": owui_sandbox.api_key}
+    env.pop("OWUI_URL", None)
+    km, kc = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        connect = _run(kc, f"%load_ext owui_notebook\n%owui connect {proxy.url}")
+        assert connect["status"] == "ok", connect
+        if kind == "follow-up":
+            assert _run(kc, "%%owui chat --new -m alpha\nHello.")["status"] == "ok"
+        for second in SECOND_AFTER_S:
+            shown = _interrupted_cell(km, kc, code, (1.5, 1.5 + second))
+            state = _run(kc, f"print({last}.chat_id, {last}.message_id, len({last}.content))")
+            chat_id, message_id, length = state["stdout"].split()
+            assert int(length) > 0, "the first Ctrl-C landed before the first token"
+            footer = shown[-1] if shown else ""
+            saved_now = chat_id != "None" and message_id in client.chats.get(chat_id).messages
+            claims_saved = any("partial answer saved" in text for text in shown)
+            # Never a claim of a save that did not happen; an unsaved turn is said so.
+            assert claims_saved == saved_now, (second, shown)
+            if not saved_now:
+                assert any("not saved" in text for text in shown), (second, footer)
+            # The next cell continues the chat of the stopped turn, which ends up on the
+            # thread in any case (saved now, or carried by this cell's save).
+            done = _run(kc, "%%owui chat -m alpha\nShorter, please.")
+            assert done["status"] == "ok", done
+            after = _run(kc, "print(_owui.chat_id)")["stdout"].strip()
+            if saved_now:
+                assert after == chat_id, (second, kind)
+            record = client.chats.get(after)
+            assert validate_history(record) == []
+            path = thread(record)
+            assert [m["role"] for m in path[-4:]] == ["user", "assistant", "user", "assistant"]
+            story, follow = path[-3], path[-1]
+            assert story["id"] == message_id and story["owui_notebook"]["stopped"] is True
+            assert path[-4]["content"] == "Tell me a long story."
+            assert follow["model"] == "alpha" and follow["content"].startswith("alpha says")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+async def _cancelled_while_saving(stream, consume) -> None:
+    """Run `consume()` in a task, cancel it twice while `stream` saves; it must end
+    cancelled."""
+    task = asyncio.ensure_future(consume())
+    while not (stream() is not None and stream().saved):
+        assert not task.done(), task
+        await asyncio.sleep(0.01)
+    for _ in range(2):
+        await asyncio.sleep(SAVE_LATENCY_S / 2)
+        task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("how", ["new-chat", "follow-up", "task-runner"])
+async def test_cancelling_during_the_save_waits_for_it(owui_sandbox, provider, proxy, how):
+    """The async engine (panels, scripts, the task runner): a cancellation that arrives while
+    a turn is being saved lets the save finish, then ends the task."""
+    from owui_notebook.client import AsyncOpenWebUI
+
+    provider.configure("slow", ttft=0.0, tokens_per_second=40, answer_tokens=400)
+    async with AsyncOpenWebUI(proxy.url, owui_sandbox.api_key) as aclient:
+        if how == "task-runner":
+            proxy.latency(SAVE_LATENCY_S, path="/api/v1/chats", times=None)
+            run = aclient.stream_task("Plan a data migration", "planner")
+
+            async def consume() -> None:
+                async with run:
+                    async for _ in run:
+                        pass
+
+            await _cancelled_while_saving(lambda: run._current, consume)
+            chat = run.chat
+            results = run.iterations[0].results
+        else:
+            chat = aclient.chat("slow")
+            if how == "follow-up":
+                await chat.send("Hello.", model="alpha")
+            stream = chat.stream("Tell me a long story.")
+            proxy.latency(SAVE_LATENCY_S, path="/api/v1/chats", times=None)
+
+            async def consume() -> None:
+                async with stream:
+                    async for _ in stream:
+                        if len(stream.content) > 40:
+                            stream.abort()
+
+            await _cancelled_while_saving(lambda: stream, consume)
+            results = stream.results
+        proxy.clear()
+        assert chat.id and chat.unsaved == []
+        record = await aclient.chats.get(chat.id)
+        assert validate_history(record) == []
+        path = thread(record)
+        for result in results:
+            assert result.chat_id == chat.id
+            assert record.messages[result.message_id]["content"] == result.content
+        assert path[-1]["id"] == results[0].message_id

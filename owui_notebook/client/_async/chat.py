@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, NotFoundError, OpenWebUIError
+from ..errors import (
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+    NotFoundError,
+    OpenWebUIError,
+    PermissionDeniedError,
+)
 from ..history import thread
 from ..images import to_images
 from ..turns import Turn, TurnExtras, chat_body, default_title, empty_history, graft, task_messages
@@ -60,6 +67,9 @@ class AsyncChat:
         # Turns whose save failed (server down or restarting): kept in `history` and saved
         # with the next turn, so an answer that arrived is never lost.
         self.unsaved: list[tuple[Turn, list[dict[str, Any]]]] = []
+        # Another user's chat that this user may read but not change (an admin looking at
+        # it, a read-only share): turns cannot be saved in it, so none is sent.
+        self.read_only = False
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self.id!r} model={self.model!r} turns={self.turns}>"
@@ -92,6 +102,9 @@ class AsyncChat:
                 status_code=404,
             ) from None
         self._adopt(record)
+        # 0.12+ says whether this user may write the chat ("continue") or only read it.
+        if "share_mode" in record.chat and record.chat["share_mode"] is None:
+            self.read_only = True
         models = record.chat.get("models") or []
         if self.model is None and models:
             self.model = models[0]
@@ -189,25 +202,68 @@ class AsyncChat:
     async def _commit(self, turn: Turn, results: list[ChatResult]) -> str:
         """Save a finished turn (and any earlier turn whose save failed); returns the chat id.
 
-        If the save fails, the turn stays in `history` and in `unsaved`, the error says so,
-        and the next turn's save carries it.
+        Each result gets the chat id once the turn is saved (``chat_id`` None means: not
+        saved). If the save fails or is cut (Ctrl-C past the grace, a cancellation), the
+        turn stays in `history` and in `unsaved`, and the next turn's save carries it; in
+        a chat that is read-only for this user it is dropped, since no save can succeed.
         """
         names = await self._client._model_names()
         answers = [turn.assistant_message(r, names.get(r.model, r.model)) for r in results]
         pending = [*self.unsaved, (turn, answers)]
+        created = self.id is None
         try:
             chat_id = await self._save_turns(pending)
+        except (AuthenticationError, PermissionDeniedError) as exc:
+            if created or exc.method != "POST":
+                self._keep(pending, turn, answers, exc)
+                raise
+            # The server let us read this chat but refuses to change it: another user's.
+            # No later save can succeed, so the turn is not kept for one.
+            self.read_only = True
+            raise self._read_only_error(exc, "this answer was not saved") from None
         except OpenWebUIError as exc:
-            self.unsaved = pending
-            self.history = graft(self.history, turn, answers)
-            exc.message = (
-                f"{exc.message}; the answer could not be saved yet: it is kept and will be "
-                "saved with the next turn"
-            )
-            exc.args = (exc.message,)
+            self._keep(pending, turn, answers, exc)
+            raise
+        except BaseException:  # Ctrl-C past the grace, or a cancellation: not saved
+            self._keep(pending, turn, answers, None)
             raise
         self.unsaved = []
+        for result in results:
+            result.chat_id = chat_id
+        if created:
+            for tag in self.tags:
+                await self._client.chats.add_tag(chat_id, tag)
         return chat_id
+
+    def _keep(
+        self,
+        pending: list[tuple[Turn, list[dict[str, Any]]]],
+        turn: Turn,
+        answers: list[dict[str, Any]],
+        error: OpenWebUIError | None,
+    ) -> None:
+        """Keep an unsaved turn for the next save, and say so in `error`."""
+        self.unsaved = pending
+        self.history = graft(self.history, turn, answers)
+        if error is not None:
+            error.message = (
+                f"{error.message}; the answer could not be saved yet: it is kept and will be "
+                "saved with the next turn"
+            )
+            error.args = (error.message,)
+
+    def _read_only_error(
+        self, cause: APIStatusError | None = None, outcome: str = "nothing was sent"
+    ) -> PermissionDeniedError:
+        """One line for a turn in a chat this user may read but not change."""
+        return PermissionDeniedError(
+            f"chat {self.id} is read-only for you (another user's chat, which you may read "
+            f"but not change): {outcome}; start a new chat to go on",
+            method=cause.method if cause else "POST",
+            path=cause.path if cause else f"/api/v1/chats/{self.id}",
+            status_code=cause.status_code if cause else 401,
+            detail=cause.detail if cause else None,
+        )
 
     async def _save_turns(self, pending: list[tuple[Turn, list[dict[str, Any]]]]) -> str:
         """Merge `pending` turns into the server's latest copy (or a new chat); the chat id."""
@@ -223,14 +279,10 @@ class AsyncChat:
             )
             if self.tags:
                 body["tags"] = list(self.tags)
-            record = await chats.create(body, folder_id=self.folder_id)
+            # The id is taken the moment the server answers, before anything else (moving
+            # the chat into its folder on old servers) can fail or be cut.
+            record = await chats.create(body, folder_id=self.folder_id, created=self._adopt)
             self._adopt(record)
-            for tag in self.tags:
-                await chats.add_tag(record.id, tag)
-            if self.auto_title and not self._title_given:
-                await self._generate_title(turn.models[0])
-            if self.auto_tags:
-                await self._generate_tags(turn.models[0])
             return record.id
         # Someone may have continued the chat in the web UI since we last looked: graft onto
         # the server's copy so nothing saved there is overwritten.
@@ -241,6 +293,14 @@ class AsyncChat:
         update = {"history": history, "messages": thread(history), "models": turn.models}
         self._adopt(await chats.update(self.id, update))
         return self.id
+
+    async def _describe_new_chat(self, model: str) -> None:
+        """Title and tag a chat just created, with the server's tasks (niceties: their
+        failures never touch the saved turn)."""
+        if self.auto_title and not self._title_given:
+            await self._generate_title(model)
+        if self.auto_tags:
+            await self._generate_tags(model)
 
     async def _generate_title(self, model: str) -> None:
         messages = task_messages(thread(self.history))

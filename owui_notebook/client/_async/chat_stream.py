@@ -66,6 +66,8 @@ class AsyncChatStream(AsyncStreamBase[Any]):
         chat = self._chat
         if not chat._loaded:
             await chat.load()
+        if chat.read_only:
+            raise chat._read_only_error()
         self._models = [m or chat.model or "" for m in self._models]
         if not all(self._models):
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
@@ -159,7 +161,7 @@ class AsyncChatStream(AsyncStreamBase[Any]):
     async def _save(self) -> None:
         if self.saved or self.turn is None:
             return
-        self.saved = True
+        self.saved = True  # saving began (a panel's Stop no longer cancels the task)
         results = []
         for index, stream in enumerate(self.streams):
             error = self.errors[index]
@@ -180,11 +182,15 @@ class AsyncChatStream(AsyncStreamBase[Any]):
         self.results = results
         if _nothing_to_save(self.streams, self.errors, self._interrupted):
             return
-        chat_id = await self._chat._commit(self.turn, results)
-        for result in results:
-            result.chat_id = chat_id
+        chat = self._chat
+        created = chat.id is None
+        # A second Ctrl-C (or a cancellation) waits for the save instead of cutting it; the
+        # results carry the chat id only once the turn is saved.
+        await AsyncBackend.protected(chat._commit, self.turn, results)
+        if created:
+            await chat._describe_new_chat(self.turn.models[0])
         if self.extras.follow_ups and not self._interrupted:
-            await self._chat._add_follow_ups(results)
+            await chat._add_follow_ups(results)
 
 
 async def one_after_another(

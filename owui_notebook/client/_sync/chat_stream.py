@@ -68,6 +68,8 @@ class ChatStream(StreamBase[Any]):
         chat = self._chat
         if not chat._loaded:
             chat.load()
+        if chat.read_only:
+            raise chat._read_only_error()
         self._models = [m or chat.model or "" for m in self._models]
         if not all(self._models):
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
@@ -161,7 +163,7 @@ class ChatStream(StreamBase[Any]):
     def _save(self) -> None:
         if self.saved or self.turn is None:
             return
-        self.saved = True
+        self.saved = True  # saving began (a panel's Stop no longer cancels the task)
         results = []
         for index, stream in enumerate(self.streams):
             error = self.errors[index]
@@ -182,11 +184,15 @@ class ChatStream(StreamBase[Any]):
         self.results = results
         if _nothing_to_save(self.streams, self.errors, self._interrupted):
             return
-        chat_id = self._chat._commit(self.turn, results)
-        for result in results:
-            result.chat_id = chat_id
+        chat = self._chat
+        created = chat.id is None
+        # A second Ctrl-C (or a cancellation) waits for the save instead of cutting it; the
+        # results carry the chat id only once the turn is saved.
+        Backend.protected(chat._commit, self.turn, results)
+        if created:
+            chat._describe_new_chat(self.turn.models[0])
         if self.extras.follow_ups and not self._interrupted:
-            self._chat._add_follow_ups(results)
+            chat._add_follow_ups(results)
 
 
 def one_after_another(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from ...errors import (
@@ -105,12 +105,25 @@ class AsyncChats(AsyncResource):
     async def get(self, chat_id: str) -> ChatRecord:
         return _record(await self._get(f"{_BASE}/{chat_id}"))
 
-    async def create(self, chat: dict[str, Any], *, folder_id: str | None = None) -> ChatRecord:
-        """Save a new chat body (``{"title", "models", "history", "messages", ...}``)."""
+    async def create(
+        self,
+        chat: dict[str, Any],
+        *,
+        folder_id: str | None = None,
+        created: Callable[[ChatRecord], object] | None = None,
+    ) -> ChatRecord:
+        """Save a new chat body (``{"title", "models", "history", "messages", ...}``).
+
+        `created` is called with the new chat as soon as the server has made it, before
+        the move into `folder_id` that old servers need: a caller that must not lose the
+        new chat's id (if that move fails) records it there.
+        """
         body: dict[str, Any] = {"chat": chat}
         if folder_id is not None:
             body["folder_id"] = folder_id
         record = _record(await self._post(f"{_BASE}/new", body))
+        if created is not None:
+            created(record)
         if folder_id is not None and record.folder_id != folder_id:
             # Servers before folder_id on /new (0.6.x) ignore it; move the chat instead.
             record = await self.move_to_folder(record.id, folder_id)

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Callable
 from typing import Any
 
 from ...errors import (
@@ -107,12 +107,25 @@ class Chats(Resource):
     def get(self, chat_id: str) -> ChatRecord:
         return _record(self._get(f"{_BASE}/{chat_id}"))
 
-    def create(self, chat: dict[str, Any], *, folder_id: str | None = None) -> ChatRecord:
-        """Save a new chat body (``{"title", "models", "history", "messages", ...}``)."""
+    def create(
+        self,
+        chat: dict[str, Any],
+        *,
+        folder_id: str | None = None,
+        created: Callable[[ChatRecord], object] | None = None,
+    ) -> ChatRecord:
+        """Save a new chat body (``{"title", "models", "history", "messages", ...}``).
+
+        `created` is called with the new chat as soon as the server has made it, before
+        the move into `folder_id` that old servers need: a caller that must not lose the
+        new chat's id (if that move fails) records it there.
+        """
         body: dict[str, Any] = {"chat": chat}
         if folder_id is not None:
             body["folder_id"] = folder_id
         record = _record(self._post(f"{_BASE}/new", body))
+        if created is not None:
+            created(record)
         if folder_id is not None and record.folder_id != folder_id:
             # Servers before folder_id on /new (0.6.x) ignore it; move the chat instead.
             record = self.move_to_folder(record.id, folder_id)
