@@ -25,7 +25,7 @@ from owui_notebook.client import (
     validate_history,
 )
 from owui_notebook.client.turns import model_messages
-from owui_notebook.testing.provider import answer_text
+from owui_notebook.sandbox.provider import answer_text
 from owui_notebook.widgets import ComparePanel
 
 COMPLETIONS = "/api/chat/completions"
