@@ -35,6 +35,7 @@ from .admin import (
     users_frame,
 )
 from .analysis import message_lengths, ratings_by_model, response_times, usage_over_time
+from ..dataset import sync_dataset
 from .analytics import (
     analytics_crosscheck_frame,
     analytics_daily_frame,
@@ -134,6 +135,7 @@ __all__ = [
     "shape_tools",
     "shape_usage",
     "shape_usage_models",
+    "sync_dataset",
     "tools_frame",
     "usage_frame",
     "usage_models_frame",
