@@ -81,9 +81,7 @@ class Dataset:
             "GROUP BY ALL ORDER BY period, model"
         )
         if long.empty:
-            table = pd.DataFrame(
-                index=pd.DatetimeIndex([], tz="UTC", name="period"), dtype="Int64"
-            )
+            table = pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC", name="period"), dtype="Int64")
         else:
             long["period"] = pd.to_datetime(long["period"], utc=True).astype("datetime64[ns, UTC]")
             table = long.pivot(index="period", columns="model", values="value").fillna(0)
@@ -108,7 +106,7 @@ class Dataset:
         table["count"] = table["count"].astype("Int64")
         for column in mem.DISTRIBUTION_COLUMNS[1:]:
             table[column] = table[column].astype("float64")
-        table.index = table.index.astype(object)
+        table.index = table.index.astype(str)  # as the in-memory helpers key their groups
         table.attrs = {**self.attrs, "metric": metric}
         return table[mem.DISTRIBUTION_COLUMNS]
 
@@ -133,7 +131,7 @@ class Dataset:
             table[column] = table[column].astype("Int64")
         for column in ("mean", "median", "p90"):
             table[column] = table[column].astype("float64")
-        table.index = table.index.astype(object)
+        table.index = table.index.astype(str)  # as the in-memory helpers key their groups
         table.index.name = by
         table.attrs = {**self.attrs, "unit": "characters"}
         return table[mem.LENGTH_COLUMNS]
@@ -150,7 +148,7 @@ class Dataset:
             table[column] = table[column].astype("Int64")
         table["up_share"] = (table["up"] / table["rated"].replace(0, pd.NA)).astype("float64")
         table["net"] = (table["up"] - table["down"]).astype("Int64")
-        table.index = table.index.astype(object)
+        table.index = table.index.astype(str)  # as the in-memory helpers key their groups
         table.attrs = dict(self.attrs)
         return table[mem.RATING_COLUMNS]
 

@@ -308,7 +308,9 @@ def _held(base: Any) -> dict[str, _Listed]:
                     title=row["title"] or "",
                     archived=bool(row["archived"]),
                     pinned=bool(row["pinned"]),
-                    tags=tuple(sorted(tag_id(t) for t in row["tags"] or [])),
+                    # Imported chats may keep a tag's name ("Data Science") where the
+                    # server's tag query matches only its id: compare what it can find.
+                    tags=tuple(sorted(t for t in row["tags"] or [] if t == tag_id(t))),
                 )
     return out
 
@@ -339,9 +341,9 @@ def _listed(client: OpenWebUI, run: _Run) -> dict[str, _Listed]:
     for tag in client.chats.all_tags():
         skip = 0
         while True:
-            rows = client.chats.by_tag(tag.name, skip=skip, limit=50)
+            rows = client.chats.by_tag(tag.id or tag.name, skip=skip, limit=50)
             for row in rows:
-                tags.setdefault(row.id, []).append(tag_id(tag.id or tag.name))
+                tags.setdefault(row.id, []).append(tag.id or tag_id(tag.name))
             if len(rows) < 50:
                 break
             skip += 50
