@@ -21,6 +21,7 @@ Importing this package imports pandas; ``import owui_notebook`` alone does not.
 
 from __future__ import annotations
 
+from ..dataset import sync_dataset
 from ._digest import export_record, usage_record
 from .admin import (
     CUSTOM_MODEL_COLUMNS,
@@ -35,7 +36,6 @@ from .admin import (
     users_frame,
 )
 from .analysis import message_lengths, ratings_by_model, response_times, usage_over_time
-from ..dataset import sync_dataset
 from .analytics import (
     analytics_crosscheck_frame,
     analytics_daily_frame,
