@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pyarrow.compute as pc
@@ -315,8 +315,9 @@ def _held(base: Any) -> dict[str, _Listed]:
     return out
 
 
-def _listed(client: OpenWebUI, run: _Run) -> dict[str, _Listed]:
-    """Every chat of this user as the listings show it (no messages)."""
+def _listed(client: OpenWebUI, run: _Run) -> tuple[dict[str, _Listed], set[str]]:
+    """Every chat of this user as the listings show it (no messages), and the tag ids
+    the server's tag list knows (the only ones its tag query can find)."""
     out: dict[str, _Listed] = {}
     with Progress("listing chats", enabled=run.progress) as bar:
         for row in client.chats.iter(include_folders=True):
@@ -338,7 +339,8 @@ def _listed(client: OpenWebUI, run: _Run) -> dict[str, _Listed]:
         )
         listed.pinned = True
     tags: dict[str, list[str]] = {}
-    for tag in client.chats.all_tags():
+    known = client.chats.all_tags()
+    for tag in known:
         skip = 0
         while True:
             rows = client.chats.by_tag(tag.id or tag.name, skip=skip, limit=50)
@@ -350,14 +352,18 @@ def _listed(client: OpenWebUI, run: _Run) -> dict[str, _Listed]:
     for chat_id, names in tags.items():
         if chat_id in out:
             out[chat_id].tags = tuple(sorted(names))
-    return out
+    return out, {tag.id or tag_id(tag.name) for tag in known}
 
 
 def _refresh_plan(
     client: OpenWebUI, store: Store, base: Any, since: int | None, run: _Run
 ) -> dict[str, Any]:
-    held = _held(base)
-    listed = _listed(client, run)
+    listed, known = _listed(client, run)
+    # Imports keep tags the tag list may not know (0.9.x), or by name (0.12.x): those the
+    # server cannot find by tag are left out of the comparison.
+    held = {
+        k: replace(v, tags=tuple(t for t in v.tags if t in known)) for k, v in _held(base).items()
+    }
     if since is not None:
         listed = {k: v for k, v in listed.items() if v.updated_at > since or k in held}
     added = [k for k in listed if k not in held]
