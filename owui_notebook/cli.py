@@ -288,6 +288,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(DEFAULT_OUT), help="where the executed notebooks go")
     p.add_argument("notebooks", nargs="+", help="notebooks to run")
 
+    from .dataset._cli import add_parser as add_export
+
+    add_export(sub)
+
     # Options `lab` does not know go to JupyterLab (--no-browser, --ServerApp.port=...).
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":

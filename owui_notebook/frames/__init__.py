@@ -21,6 +21,7 @@ Importing this package imports pandas; ``import owui_notebook`` alone does not.
 
 from __future__ import annotations
 
+from ..dataset import sync_dataset
 from ._digest import export_record, usage_record
 from .admin import (
     CUSTOM_MODEL_COLUMNS,
@@ -134,6 +135,7 @@ __all__ = [
     "shape_tools",
     "shape_usage",
     "shape_usage_models",
+    "sync_dataset",
     "tools_frame",
     "usage_frame",
     "usage_models_frame",

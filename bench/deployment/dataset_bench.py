@@ -1,0 +1,167 @@
+"""The Parquet dataset at deployment scale: seed, export, refresh, query.
+
+    python bench/deployment/dataset_bench.py --chats 10000 [--users 4] [--url URL --jwt JWT]
+
+Seeds a real Open WebUI (a fresh sandbox unless --url) with N synthetic chats spread over
+`--users` users (owui_notebook.testing.deployment: several models, side-by-side answers,
+branches, ratings, tags, archived, months of history) in parallel, then for one user:
+first export (chats/s, peak RSS of the exporting process), a refresh after 1% of its
+chats changed (seconds, requests), and tokens per model per week, DuckDB over the files vs
+pandas on the loaded messages. Results go to bench/results/dataset-<N>.json. Run several
+sizes to get the slope; 100k and 1M need only --chats and time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE.parent / "results"
+
+_EXPORT = """
+import json, resource, sys, time, httpx
+from owui_notebook.client import OpenWebUI
+from owui_notebook.dataset import sync_dataset
+count = [0]
+class Counting(httpx.HTTPTransport):
+    def handle_request(self, request):
+        count[0] += 1
+        return super().handle_request(request)
+client = OpenWebUI(sys.argv[1], transport=Counting())
+client.signin(sys.argv[2], sys.argv[3])
+t = time.perf_counter()
+result = sync_dataset(client, sys.argv[4], progress=False)
+print(json.dumps({"seconds": time.perf_counter() - t, "requests": count[0],
+    "fetched": result.fetched, "chats": result.chats, "messages": result.messages,
+    "changed": result.changed, "added": result.added, "removed": result.removed,
+    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def export(url: str, email: str, password: str, directory: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run(
+        [sys.executable, "-c", _EXPORT, url, email, password, directory],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chats", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=4)
+    parser.add_argument("--url")
+    parser.add_argument("--jwt", help="an admin's token on --url (to create the users)")
+    args = parser.parse_args()
+
+    from owui_notebook.client import OpenWebUI
+    from owui_notebook.testing.deployment import seed
+    from owui_notebook.testing.server import create_user
+
+    box = None
+    if args.url is None:
+        from owui_notebook.testing.sandbox import Sandbox
+
+        box = Sandbox().__enter__()
+        url, jwt = box.url, box.jwt
+    else:
+        url, jwt = args.url, args.jwt
+    users = []
+    for i in range(args.users):
+        tag = uuid.uuid4().hex[:8]
+        email, password = f"bench-{tag}@example.com", f"Pw-{tag}-x1!"
+        create_user(url, jwt, f"Bench {tag}", email, password, role="user")
+        users.append((email, password, args.chats // args.users + (i < args.chats % args.users)))
+
+    def seed_one(user: tuple[str, str, int], index: int) -> int:
+        with OpenWebUI(url) as client:
+            client.signin(user[0], user[1])
+            return len(seed(client, user[2], seed=index, now=int(time.time()), batch=100))
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(args.users) as pool:
+        seeded = sum(pool.map(seed_one, users, range(len(users))))
+    seed_s = time.perf_counter() - t
+    print(f"seeded {seeded} chats in {seed_s:.0f}s ({seeded / seed_s:.0f}/s)")
+
+    email, password, mine = users[0]
+    directory = tempfile.mkdtemp(prefix="owui-dataset-")
+    first = export(url, email, password, directory)
+    print(
+        f"first export: {first['chats']} chats in {first['seconds']:.1f}s, "
+        f"{first['chats'] / first['seconds']:.0f} chats/s, peak RSS {first['peak_rss_mb']:.0f} MB"
+    )
+
+    with OpenWebUI(url) as client:  # 1% of the user's chats change
+        client.signin(email, password)
+        ids = [r.id for r in client.chats.iter()]
+        time.sleep(1.1)
+        step = max(1, len(ids) // max(1, mine // 100))
+        touched = ids[::step][: max(1, mine // 100)]
+        for chat_id in touched:
+            client.chats.rename(chat_id, "changed " + chat_id[:6])
+    refresh = export(url, email, password, directory)
+    print(
+        f"refresh after {len(touched)} changed: {refresh['seconds']:.1f}s, "
+        f"{refresh['requests']} requests, {refresh['fetched']} chats fetched"
+    )
+
+    import duckdb
+    import pandas as pd
+
+    from owui_notebook.dataset import Dataset
+    from owui_notebook.frames import usage_over_time
+
+    ds = Dataset(directory)
+    t = time.perf_counter()
+    duck = ds.usage_over_time(freq="week", metric="total_tokens")
+    duck_s = time.perf_counter() - t
+    t = time.perf_counter()
+    frame = pd.read_parquet(Path(directory) / "messages")
+    mem = usage_over_time(frame, freq="week", metric="total_tokens")
+    pandas_s = time.perf_counter() - t
+    assert duck.shape == mem.shape
+    print(
+        f"tokens per model per week: DuckDB {duck_s * 1000:.0f} ms, pandas (load + group) "
+        f"{pandas_s * 1000:.0f} ms, ratio {pandas_s / duck_s:.1f}x"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"dataset-{args.chats}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "chats_seeded": seeded,
+                "seed_seconds": seed_s,
+                "users": args.users,
+                "first_export": first,
+                "refresh": {**refresh, "changed_chats": len(touched)},
+                "query_week_tokens": {
+                    "duckdb_s": duck_s,
+                    "pandas_s": pandas_s,
+                    "messages": first["messages"],
+                },
+                "duckdb": duckdb.__version__,
+            },
+            indent=2,
+        )
+    )
+    print(f"wrote {out}")
+    if box is not None:
+        box.__exit__(None, None, None)
+
+
+if __name__ == "__main__":
+    main()

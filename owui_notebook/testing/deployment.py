@@ -1,0 +1,95 @@
+"""Synthetic chats of realistic shape, for the dataset's tests and bench/deployment.
+
+`chat_form` builds one import form (``POST /api/v1/chats/import``): several turns, some
+answered side by side by two or three models, an edited prompt now and then (a second
+branch), thumbs ratings, the provider's token usage, tags, and timestamps spread over the
+months before `now`. `seed` imports N of them in batches; the generator is seeded, so a
+run is reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+MODELS = ("alpha", "beta", "gamma", "delta")
+TAGS = ("work", "code", "research", "travel", "Data Science")
+DAY = 86_400
+
+
+def chat_form(
+    rng: random.Random, *, now: int, months: int = 6, models: Sequence[str] = MODELS
+) -> dict[str, Any]:
+    """One chat as an import form, with its messages' timestamps in the last `months`."""
+    start = now - rng.randint(0, months * 30 * DAY)
+    messages: dict[str, dict[str, Any]] = {}
+    clock = start
+
+    def add(role: str, parent: str | None, content: str, **extra: Any) -> str:
+        key = str(uuid.UUID(int=rng.getrandbits(128)))
+        messages[key] = {
+            "id": key,
+            "role": role,
+            "parentId": parent,
+            "childrenIds": [],
+            "content": content,
+            "timestamp": clock,
+            **extra,
+        }
+        if parent is not None:
+            messages[parent]["childrenIds"].append(key)
+        return key
+
+    def answers(parent: str, count: int) -> list[str]:
+        keys = []
+        for idx, model in enumerate(rng.sample(list(models), count)):
+            words = rng.randint(5, 120)
+            usage = {"prompt_tokens": rng.randint(10, 400), "completion_tokens": words}
+            extra: dict[str, Any] = {"model": model, "modelName": model.title(), "modelIdx": idx}
+            if rng.random() < 0.15:
+                extra["annotation"] = {"rating": rng.choice((1, -1))}
+            keys.append(add("assistant", parent, "word " * words, usage=usage, done=True, **extra))
+        return keys
+
+    parent: str | None = None
+    current = None
+    for _turn in range(rng.randint(1, 5)):
+        clock += rng.randint(5, 600)
+        prompt = add("user", parent, "question " * rng.randint(2, 60))
+        if rng.random() < 0.1:  # the prompt was edited: a sibling branch with its answer
+            sibling = add("user", parent, "edited " * rng.randint(2, 30))
+            answers(sibling, 1)
+        clock += rng.randint(1, 60)
+        replies = answers(prompt, 1 if rng.random() < 0.8 else rng.randint(2, 3))
+        parent = current = replies[0]
+    chat_models = sorted({m["model"] for m in messages.values() if m.get("model")})
+    chat = {
+        "title": f"chat {uuid.UUID(int=rng.getrandbits(128)).hex[:8]}",
+        "models": chat_models,
+        "history": {"messages": messages, "currentId": current},
+        "timestamp": start * 1000,
+    }
+    tags = rng.sample(TAGS, rng.choice((0, 0, 1, 2)))
+    return {
+        "chat": chat,
+        "meta": {"tags": tags},
+        "pinned": rng.random() < 0.05,
+        "created_at": start,
+        "updated_at": clock,
+    }
+
+
+def seed(client: Any, count: int, *, seed: int = 0, now: int, batch: int = 100) -> list[str]:
+    """Import `count` synthetic chats for `client`'s user; archives about 5%. Their ids."""
+    rng = random.Random(seed)
+    ids: list[str] = []
+    for first in range(0, count, batch):
+        forms = [chat_form(rng, now=now) for _ in range(min(batch, count - first))]
+        records = client.chats.import_chats(forms)
+        ids.extend(r.id for r in records)
+    for chat_id in ids:
+        if rng.random() < 0.05:
+            client.chats.archive(chat_id)
+    return ids

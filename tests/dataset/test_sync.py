@@ -1,0 +1,203 @@
+"""The dataset against a real server: equal to the server's chats, refreshed by change only,
+and all-or-nothing when a run is cut short."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as pds
+import pytest
+from conftest import Recorder
+
+from owui_notebook import frames
+from owui_notebook.client import thread
+from owui_notebook.dataset import Dataset, sync_dataset
+from owui_notebook.frames import CHAT_COLUMNS, MESSAGE_COLUMNS
+
+CHAT_KEYS = ["chat_id", "title", "updated_at", "pinned", "archived", "tags", "message_count"]
+
+
+def table(directory: Path, name: str) -> pd.DataFrame:
+    frame = pds.dataset(directory / name, partitioning="hive").to_table().to_pandas()
+    key = ["chat_id", "message_id"] if name == "messages" else ["chat_id"]
+    return frame.sort_values(key).reset_index(drop=True)
+
+
+def normalized(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Values comparable across pandas and Arrow (lists as tuples, times in seconds)."""
+    out = pd.DataFrame(index=frame.index)
+    for name in columns:
+        column = frame[name]
+        if name in ("tags", "models"):
+            out[name] = column.map(lambda v: tuple(v) if v is not None and len(v) else ())
+        elif pd.api.types.is_datetime64_any_dtype(column):
+            stamps = column.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+            out[name] = stamps.dt.floor("s").astype("int64")
+        else:
+            out[name] = column.astype(object).where(column.notna(), None)
+    return out
+
+
+def assert_equal_to_server(client, directory: Path) -> None:
+    """The dataset holds exactly the server's chats and messages (frames of the same data)."""
+    messages = frames.messages_frame(client, progress=False)
+    messages = messages.sort_values(["chat_id", "message_id"]).reset_index(drop=True)
+    stored = table(directory, "messages")
+    columns = [c for c in MESSAGE_COLUMNS.names if c != "tags"]
+    pd.testing.assert_frame_equal(normalized(stored, columns), normalized(messages, columns))
+    chats = frames.chats_frame(client, archived=True, progress=False)
+    chats = chats.sort_values("chat_id").reset_index(drop=True)
+    stored_chats = table(directory, "chats")
+    assert list(stored_chats.columns[: len(CHAT_COLUMNS.names)]) == CHAT_COLUMNS.names
+    pd.testing.assert_frame_equal(normalized(stored_chats, CHAT_KEYS), normalized(chats, CHAT_KEYS))
+
+
+def fetched_chats(recorder: Recorder) -> set[str]:
+    """Chats the run downloaded one by one (GET /api/v1/chats/{id})."""
+    out = set()
+    for method, path in recorder.requests:
+        parts = path.strip("/").split("/")
+        listing = parts[-1] in ("list", "archived", "pinned", "all")
+        if method == "GET" and len(parts) == 4 and parts[:3] == ["api", "v1", "chats"]:
+            out.update([] if listing else [parts[3]])
+    return out
+
+
+def test_export_equals_the_servers_chats(account, tmp_path):
+    with account.client() as client:
+        result = sync_dataset(client, str(tmp_path / "ds"), progress=False)
+        assert result.full and result.fetched == len(account.ids) == result.chats
+        assert_equal_to_server(client, tmp_path / "ds")
+
+
+def test_refresh_fetches_only_what_changed_and_equals_a_fresh_export(account, tmp_path):
+    directory = tmp_path / "ds"
+    with account.client() as client:
+        sync_dataset(client, str(directory), progress=False)
+        edited, branched, rated, deleted, renamed, tagged, pinned = account.ids[:7]
+        time.sleep(1.1)  # updated_at has whole seconds: changes must land in a later one
+        chat = client.chats.get(edited).chat
+        history = chat["history"]
+        leaf = history["messages"][history["currentId"]]
+        leaf["content"] += " (edited)"
+        client.chats.update(edited, chat)
+        chat = client.chats.get(branched).chat  # a new branch: a sibling answer
+        history = chat["history"]
+        leaf = history["messages"][history["currentId"]]
+        sibling = {**leaf, "id": "branch-" + leaf["id"][:8], "content": "another answer"}
+        history["messages"][sibling["id"]] = sibling
+        history["messages"][leaf["parentId"]]["childrenIds"].append(sibling["id"])
+        client.chats.update(branched, chat)
+        chat = client.chats.get(rated).chat
+        history = chat["history"]
+        history["messages"][history["currentId"]]["annotation"] = {"rating": -1}
+        client.chats.update(rated, chat)
+        client.chats.delete(deleted)
+        client.chats.rename(renamed, "renamed by the test")
+        client.chats.add_tag(tagged, "refresh-test")
+        client.chats.pin(pinned)
+        new = client.chats.create(
+            {"title": "new", "models": ["alpha"], "history": {"messages": {}, "currentId": None}}
+        ).id
+        assert thread  # imported for the tree helpers other tests use
+    expected = {edited, branched, rated, renamed, tagged, pinned, new}
+    recorder = Recorder()
+    with account.client(transport=recorder) as watched:
+        result = sync_dataset(watched, str(directory), progress=False)
+        assert fetched_chats(recorder) == expected
+        assert (result.added, result.changed, result.removed) == (1, 6, 1)
+        assert_equal_to_server(watched, directory)
+        fresh = tmp_path / "fresh"
+        sync_dataset(watched, str(fresh), progress=False)
+    for name in ("chats", "messages"):
+        pd.testing.assert_frame_equal(table(directory, name), table(fresh, name))
+
+
+_RUNNER = """
+import sys, time
+from owui_notebook.dataset import _sync
+from owui_notebook.client import OpenWebUI
+_sync.CHUNK_CHATS = 5
+real = _sync._Run._flush
+def slow(self, chats, messages):
+    real(self, chats, messages)
+    print("chunk", flush=True)
+    time.sleep(0.5)
+_sync._Run._flush = slow
+client = OpenWebUI(sys.argv[1])
+client.signin(sys.argv[2], sys.argv[3])
+print(_sync.sync_dataset(client, sys.argv[4], full=len(sys.argv) > 5, progress=False))
+"""
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
+def test_an_interrupted_run_leaves_the_dataset_readable_and_the_next_completes_it(
+    account, tmp_path, how
+):
+    directory = tmp_path / "ds"
+    with account.client() as client:
+        sync_dataset(client, str(directory), progress=False)
+        before = table(directory, "messages")
+        client.chats.delete(account.ids[0])
+        time.sleep(1.1)
+        for chat_id in account.ids[1:20]:  # enough changed chats for several chunks
+            client.chats.rename(chat_id, f"renamed {chat_id[:6]}")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    args = [account.url, account.email, account.password, str(directory)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _RUNNER, *args], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "chunk"
+    proc.send_signal(how)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0
+    # The previous generation, whole: the deleted chat still there, nothing half-written.
+    pd.testing.assert_frame_equal(table(directory, "messages"), before)
+    assert Dataset(directory).counts()["chats"] == len(account.ids)
+    with account.client() as client:
+        result = sync_dataset(client, str(directory), progress=False)
+        assert result.resumed
+        assert result.removed == 1 and result.chats == len(account.ids) - 1
+        assert_equal_to_server(client, directory)
+
+
+def test_duckdb_helpers_equal_the_in_memory_frames(account, tmp_path):
+    with account.client() as client:
+        sync_dataset(client, str(tmp_path), progress=False)
+        messages = frames.messages_frame(client, progress=False)
+    ds = Dataset(tmp_path)
+    checks = [
+        ("usage_over_time", {"freq": "day"}),
+        ("usage_over_time", {"freq": "week", "metric": "total_tokens"}),
+        ("usage_over_time", {"freq": "month", "metric": "completion_tokens"}),
+        ("message_lengths", {}),
+        ("message_lengths", {"by": "model"}),
+        ("ratings_by_model", {}),
+        ("response_times", {"metric": "timestamp_gap_s"}),
+    ]
+    for name, options in checks:
+        expected = getattr(frames, name)(messages, **options)
+        got = getattr(ds, name)(**options)
+        assert not expected.empty, name
+        pd.testing.assert_frame_equal(got, expected, check_exact=False, obj=f"{name}{options}")
+    by_user = ds.usage_by_user()
+    answers = messages[messages["role"] == "assistant"]
+    assert by_user["answers"].sum() == len(answers)
+    assert by_user["total_tokens"].sum() == answers["total_tokens"].sum()
+
+
+@pytest.mark.all_versions
+def test_every_release_line_exports_what_the_user_may_see(account_any, tmp_path):
+    with account_any.client() as client:
+        result = sync_dataset(client, str(tmp_path / "ds"), progress=False)
+        assert result.chats == len(account_any.ids)
+        assert_equal_to_server(client, tmp_path / "ds")
+        again = sync_dataset(client, str(tmp_path / "ds"), progress=False)
+        assert (again.fetched, again.added, again.changed, again.removed) == (0, 0, 0, 0)
