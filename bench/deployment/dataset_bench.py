@@ -68,12 +68,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from owui_notebook.client import OpenWebUI
+    from owui_notebook.sandbox.bootstrap import create_user
     from owui_notebook.testing.deployment import seed
-    from owui_notebook.testing.server import create_user
 
     box = None
     if args.url is None:
-        from owui_notebook.testing.sandbox import Sandbox
+        from owui_notebook.sandbox import Sandbox
 
         box = Sandbox().__enter__()
         url, jwt = box.url, box.jwt

@@ -13,8 +13,8 @@ pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
 
 from owui_notebook.client import OpenWebUI
+from owui_notebook.sandbox.bootstrap import create_user
 from owui_notebook.testing.deployment import seed
-from owui_notebook.testing.server import create_user
 
 CHATS = 40
 
