@@ -26,7 +26,10 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypedDict
 from urllib.parse import urlsplit
+
+from typing_extensions import Unpack
 
 __all__ = ["Exchange", "Fault", "FaultProxy"]
 
@@ -41,6 +44,14 @@ _REASONS = {
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
+
+
+class Match(TypedDict, total=False):
+    """Which requests a fault applies to (the keywords every fault method takes)."""
+
+    path: str | None
+    method: str | None
+    times: int | None
 
 
 @dataclass
@@ -119,11 +130,11 @@ class FaultProxy:
             self._faults.append(fault)
         return fault
 
-    def latency(self, delay: float, *, chunk_delay: float = 0.0, **match: object) -> Fault:
-        return self.add(Fault("latency", delay=delay, chunk_delay=chunk_delay, **match))  # type: ignore[arg-type]
+    def latency(self, delay: float, *, chunk_delay: float = 0.0, **match: Unpack[Match]) -> Fault:
+        return self.add(Fault("latency", delay=delay, chunk_delay=chunk_delay, **match))
 
-    def reset_after(self, after_bytes: int, **match: object) -> Fault:
-        return self.add(Fault("reset", after_bytes=after_bytes, **match))  # type: ignore[arg-type]
+    def reset_after(self, after_bytes: int, **match: Unpack[Match]) -> Fault:
+        return self.add(Fault("reset", after_bytes=after_bytes, **match))
 
     def end_after(
         self,
@@ -131,7 +142,7 @@ class FaultProxy:
         events: int | None = None,
         bytes: int | None = None,
         framing: str = "chunked",
-        **match: object,
+        **match: Unpack[Match],
     ) -> Fault:
         """End the matching response's body cleanly after ``events`` SSE events or ``bytes``
         bytes (which may fall inside an event), framed by ``framing``."""
@@ -140,12 +151,12 @@ class FaultProxy:
         if framing not in _FRAMINGS:
             raise ValueError(f"framing must be one of {_FRAMINGS}, not {framing!r}")
         return self.add(
-            Fault("end", after_events=events, after_bytes=bytes or 0, framing=framing, **match)  # type: ignore[arg-type]
+            Fault("end", after_events=events, after_bytes=bytes or 0, framing=framing, **match)
         )
 
-    def stall_after(self, after_bytes: int, **match: object) -> Fault:
+    def stall_after(self, after_bytes: int, **match: Unpack[Match]) -> Fault:
         self._released.clear()
-        return self.add(Fault("stall", after_bytes=after_bytes, **match))  # type: ignore[arg-type]
+        return self.add(Fault("stall", after_bytes=after_bytes, **match))
 
     def status(
         self,
@@ -154,7 +165,7 @@ class FaultProxy:
         body: bytes | str | None = None,
         headers: dict[str, str] | None = None,
         content_type: str = "application/json",
-        **match: object,
+        **match: Unpack[Match],
     ) -> Fault:
         """Answer matching requests with ``code`` (default body: ``{"detail": <reason>}``)."""
         if body is None:
@@ -166,11 +177,13 @@ class FaultProxy:
                 status=code,
                 headers={"Content-Type": content_type, **(headers or {})},
                 body=raw,
-                **match,  # type: ignore[arg-type]
+                **match,
             )
         )
 
-    def reply(self, body: bytes | str, *, content_type: str, status: int = 200, **match: object):
+    def reply(
+        self, body: bytes | str, *, content_type: str, status: int = 200, **match: Unpack[Match]
+    ) -> Fault:
         """Answer matching requests with this exact body (a malformed server reply)."""
         return self.status(status, body=body, content_type=content_type, **match)
 
