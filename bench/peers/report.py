@@ -81,13 +81,24 @@ def verdicts(report: dict[str, Any]) -> list[str]:
             f"{'within' if ratio <= 1.10 else 'OVER'} ({ratio:.3f}×)"
         )
     if "imports" in by_id:
-        for row in by_id["imports"]["rows"]:
+        rows = by_id["imports"]["rows"]
+        for row in rows:
             if row["call"] == "import owui_notebook":
                 med = row["median_s"]
                 out.append(
                     f"budget: import owui_notebook < 0.5 s -> "
                     f"{'within' if med < 0.5 else 'OVER'} ({med:.3f} s)"
                 )
+        # Ratios there are peer / ours; the budget is ours / the lightest peer <= 1.0.
+        peers = [r for r in rows if r["contender"] in PEER_LABELS]
+        if peers:
+            lightest = min(peers, key=lambda r: r["ratio_to_ours"])
+            ours = 1 / lightest["ratio_to_ours"]
+            out.append(
+                f"budget: `{rows[0]['call']}` no slower than the lightest peer "
+                f"({lightest['contender']}) -> {'within' if ours <= 1.0 else 'OVER'} "
+                f"({ours:.2f}× its import)"
+            )
     for section in report["sections"]:
         for row in section["rows"]:
             if row["contender"] in PEER_LABELS and row["ratio_to_ours"] < 1:

@@ -1,13 +1,19 @@
-"""5. Import time and memory of each package, each import in a fresh interpreter."""
+"""5. Import time and memory of each package, each import in a fresh interpreter.
+
+Needs no server: ``python -m bench.peers.scenario_imports [--runs 9]`` runs this measure alone
+(and installs the peers' venvs if they are missing) and prints its rows and verdicts.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
+import sys
 import tempfile
 from typing import Any
 
-from .contenders import CHAT_CLIENT, OURS, OWUI_CLIENT, REPO, Contender, _env
+from .contenders import CHAT_CLIENT, OURS, OWUI_CLIENT, PEERS, REPO, Contender, _env, ensure_venv
 from .context import Context, Row, log
 from .measure import interleave, median
 
@@ -30,11 +36,14 @@ print(json.dumps({"seconds": seconds, "rss_mb": rss() - before, "modules": len(s
                   "pandas": "pandas" in sys.modules}))
 """
 
-# Ours three times: the client package, what a script then touches (its names load on first
-# use), and the package (what %load_ext imports). "module:name" means `from module import name`.
+# Ours three times: what a script's first line does (the base of the ratios: DESIGN.md's
+# budget is this against the lightest peer), the bare client package (its names load on
+# first use), and the package (what %load_ext imports). "module:name" means
+# `from module import name`.
+REAL_PATH = "owui_notebook.client:OpenWebUI"
 TARGETS = (
+    (OURS, REAL_PATH),
     (OURS, "owui_notebook.client"),
-    (OURS, "owui_notebook.client:OpenWebUI"),
     (OURS, "owui_notebook"),
     (CHAT_CLIENT, "openwebui_chat_client"),
     (OWUI_CLIENT, "owui_client"),
@@ -59,11 +68,16 @@ def _statement(target: str) -> str:
 
 
 def run(ctx: Context) -> dict[str, Any]:
+    return measure(max(ctx.long_runs, 7))
+
+
+def measure(rounds: int) -> dict[str, Any]:
+    """The section: every target imported `rounds` times, interleaved, in fresh interpreters."""
     calls = {f"{c.key}:{module}": (lambda c=c, m=module: probe(c, m)) for c, module in TARGETS}
     for call in calls.values():  # warm the file cache (.pyc) for all alike
         call()
-    samples = interleave(max(ctx.long_runs, 7), calls, lambda m: log(f"imports: {m}"))
-    base = [s["seconds"] for s in samples[f"{OURS.key}:owui_notebook.client"]]
+    samples = interleave(rounds, calls, lambda m: log(f"imports: {m}"))
+    base = [s["seconds"] for s in samples[f"{OURS.key}:{REAL_PATH}"]]
     rows = []
     for c, module in TARGETS:
         replies = samples[f"{c.key}:{module}"]
@@ -87,3 +101,23 @@ def run(ctx: Context) -> dict[str, Any]:
         "budget_s": BUDGET_S,
         "rows": rows,
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .report import markdown, verdicts
+
+    parser = argparse.ArgumentParser(description="bench/peers measure 5 alone (no server)")
+    parser.add_argument("--runs", type=int, default=9, help="interleaved rounds (at least 5)")
+    args = parser.parse_args(argv)
+    if args.runs < 5:
+        parser.error("--runs must be at least 5 (medians of fewer are noise)")
+    for peer in PEERS:
+        ensure_venv(peer, log)
+    section = measure(args.runs)
+    print(markdown([section]))
+    print("\n".join(f"- {v}" for v in verdicts({"sections": [section]})))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,7 +13,10 @@
 
 Importing this package loads nothing but itself: each name loads its module when first
 touched (PEP 562), so a script that uses the sync client never loads the async one, and a type
-checker still sees every name (the ``TYPE_CHECKING`` imports below).
+checker still sees every name (the ``TYPE_CHECKING`` imports below). A client's resource
+groups, its chat engine and the typed models load when first used in turn
+(``tests/unit/test_import_budget.py`` lists what ``from owui_notebook.client import OpenWebUI``
+may load).
 """
 
 from __future__ import annotations

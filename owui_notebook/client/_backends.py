@@ -6,8 +6,6 @@ Code under ``_async/`` uses `AsyncBackend`; the generated ``_sync/`` copy uses `
 
 from __future__ import annotations
 
-import asyncio
-import queue
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
@@ -23,6 +21,8 @@ _END = object()
 class AsyncBackend:
     @staticmethod
     async def sleep(seconds: float) -> None:
+        import asyncio  # here, not above: the sync client never loads asyncio (import time)
+
         await asyncio.sleep(seconds)
 
     @staticmethod
@@ -62,6 +62,8 @@ class AsyncBackend:
         source, so one failing model never stops the others. Leaving the loop early
         cancels every source still running.
         """
+        import asyncio
+
         if len(sources) == 1:
             try:
                 async for item in sources[0]:
@@ -114,6 +116,8 @@ class Backend:
         in the reading code directly. With several, each is read by a daemon thread; on an
         early exit (Ctrl-C included) the sources are asked to stop via their ``abort()``.
         """
+        import queue
+
         if len(sources) == 1:
             try:
                 for item in sources[0]:

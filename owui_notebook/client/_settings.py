@@ -21,6 +21,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 # A model may think for minutes before its next token; only the gap between chunks counts.
 STREAM_TIMEOUT = httpx.Timeout(60.0, connect=10.0, read=300.0)
 _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+# Steps of a task run (`stream_task`/`run_task`) unless the caller says otherwise; here, not in
+# the task runner, so that the client's signatures need not import the runner.
+DEFAULT_MAX_ITERATIONS = 10
 
 
 def user_agent() -> str:

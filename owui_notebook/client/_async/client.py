@@ -2,35 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._settings import Settings
+from .._lazy import LazyGroup
+from .._settings import DEFAULT_MAX_ITERATIONS, Settings
 from ..errors import ConfigurationError, NotFoundError, UnexpectedResponseError
 from ..features import has_feature, require_feature
-from ..task_types import TaskResult
-from ..types import ServerInfo, SessionUser
 from ._http import AsyncHTTP
-from .chat import AsyncChat
-from .resources.analytics import AsyncAnalytics
-from .resources.auths import AsyncAuths
-from .resources.chats import AsyncChats
-from .resources.completions import AsyncCompletions
-from .resources.evaluations import AsyncEvaluations
-from .resources.files import AsyncFiles
-from .resources.folders import AsyncFolders
-from .resources.groups import AsyncGroups
-from .resources.knowledge import AsyncKnowledge
-from .resources.models import AsyncModels
-from .resources.notes import AsyncNotes
-from .resources.prompts import AsyncPrompts
-from .resources.stats import AsyncStats
-from .resources.tags import AsyncTags
-from .resources.tasks import AsyncTasks
-from .resources.tools import AsyncTools
-from .resources.users import AsyncUsers
-from .task_runner import DEFAULT_MAX_ITERATIONS, AsyncTaskStream
+
+# What a caller does not touch is not imported: `from owui_notebook.client import OpenWebUI`
+# must stay as cheap as the lightest peer client (bench/peers, tests/unit/test_layers.py).
+# Resource groups load on first access (`LazyGroup`); the chat engine, the task runner and
+# the typed models (pydantic) load in the methods that use them.
+if TYPE_CHECKING:
+    from ..task_types import TaskResult
+    from ..types import ServerInfo, SessionUser
+    from .chat import AsyncChat
+    from .resources.analytics import AsyncAnalytics
+    from .resources.auths import AsyncAuths
+    from .resources.chats import AsyncChats
+    from .resources.completions import AsyncCompletions
+    from .resources.evaluations import AsyncEvaluations
+    from .resources.files import AsyncFiles
+    from .resources.folders import AsyncFolders
+    from .resources.groups import AsyncGroups
+    from .resources.knowledge import AsyncKnowledge
+    from .resources.models import AsyncModels
+    from .resources.notes import AsyncNotes
+    from .resources.prompts import AsyncPrompts
+    from .resources.stats import AsyncStats
+    from .resources.tags import AsyncTags
+    from .resources.tasks import AsyncTasks
+    from .resources.tools import AsyncTools
+    from .resources.users import AsyncUsers
+    from .task_runner import AsyncTaskStream
 
 
 class AsyncOpenWebUI:
@@ -42,8 +49,27 @@ class AsyncOpenWebUI:
 
     `base_url` and `api_key` default to ``$OWUI_URL`` and ``$OWUI_API_KEY``. The key may be an
     API key or a JWT; or call `signin` instead. Resource groups follow the server's URL
-    families: ``client.chats``, ``client.models``, ``client.stats``, ...
+    families: ``client.chats``, ``client.models``, ``client.stats``, ...; each is made the
+    first time it is touched.
     """
+
+    auths: LazyGroup[AsyncAuths] = LazyGroup(".resources.auths:AsyncAuths")
+    models: LazyGroup[AsyncModels] = LazyGroup(".resources.models:AsyncModels")
+    chats: LazyGroup[AsyncChats] = LazyGroup(".resources.chats:AsyncChats")
+    folders: LazyGroup[AsyncFolders] = LazyGroup(".resources.folders:AsyncFolders")
+    tags: LazyGroup[AsyncTags] = LazyGroup(".resources.tags:AsyncTags")
+    files: LazyGroup[AsyncFiles] = LazyGroup(".resources.files:AsyncFiles")
+    knowledge: LazyGroup[AsyncKnowledge] = LazyGroup(".resources.knowledge:AsyncKnowledge")
+    tasks: LazyGroup[AsyncTasks] = LazyGroup(".resources.tasks:AsyncTasks")
+    tools: LazyGroup[AsyncTools] = LazyGroup(".resources.tools:AsyncTools")
+    stats: LazyGroup[AsyncStats] = LazyGroup(".resources.stats:AsyncStats")
+    analytics: LazyGroup[AsyncAnalytics] = LazyGroup(".resources.analytics:AsyncAnalytics")
+    evaluations: LazyGroup[AsyncEvaluations] = LazyGroup(".resources.evaluations:AsyncEvaluations")
+    completions: LazyGroup[AsyncCompletions] = LazyGroup(".resources.completions:AsyncCompletions")
+    prompts: LazyGroup[AsyncPrompts] = LazyGroup(".resources.prompts:AsyncPrompts")
+    notes: LazyGroup[AsyncNotes] = LazyGroup(".resources.notes:AsyncNotes")
+    users: LazyGroup[AsyncUsers] = LazyGroup(".resources.users:AsyncUsers")
+    groups: LazyGroup[AsyncGroups] = LazyGroup(".resources.groups:AsyncGroups")
 
     def __init__(
         self,
@@ -62,23 +88,6 @@ class AsyncOpenWebUI:
         self._http = AsyncHTTP(settings, http_client=http_client, transport=transport)
         self._server: ServerInfo | None = None
         self._names: dict[str, str] | None = None
-        self.auths = AsyncAuths(self)
-        self.models = AsyncModels(self)
-        self.chats = AsyncChats(self)
-        self.folders = AsyncFolders(self)
-        self.tags = AsyncTags(self)
-        self.files = AsyncFiles(self)
-        self.knowledge = AsyncKnowledge(self)
-        self.tasks = AsyncTasks(self)
-        self.tools = AsyncTools(self)
-        self.stats = AsyncStats(self)
-        self.analytics = AsyncAnalytics(self)
-        self.evaluations = AsyncEvaluations(self)
-        self.completions = AsyncCompletions(self)
-        self.prompts = AsyncPrompts(self)
-        self.notes = AsyncNotes(self)
-        self.users = AsyncUsers(self)
-        self.groups = AsyncGroups(self)
 
     def __repr__(self) -> str:
         auth = "key" if self._http.has_token else "no key"
@@ -111,6 +120,8 @@ class AsyncOpenWebUI:
     async def server_info(self, *, refresh: bool = False) -> ServerInfo:
         """The server's version and features (asked once, then cached)."""
         if self._server is None or refresh:
+            from ..types import ServerInfo
+
             try:
                 version = await self._http.request("GET", "/api/version")
             except NotFoundError:
@@ -187,6 +198,8 @@ class AsyncOpenWebUI:
         """
         if model is None and chat_id is None:
             raise ConfigurationError("chat() needs a model, or chat_id= to continue a saved chat")
+        from .chat import AsyncChat
+
         return AsyncChat(
             self,
             model,
@@ -227,6 +240,8 @@ class AsyncOpenWebUI:
         whole run is saved as one chat. `tool_ids` and `knowledge` (and ``temperature=``
         and the like) go with the working model's requests. See `AsyncTaskStream`.
         """
+        from .task_runner import AsyncTaskStream
+
         extra = {"tool_ids": tool_ids, "knowledge": knowledge}
         return AsyncTaskStream(
             self,

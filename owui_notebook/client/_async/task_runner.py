@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from .._settings import DEFAULT_MAX_ITERATIONS
 from ..errors import ConfigurationError, NotFoundError, OpenWebUIError
 from ..task_steps import (
     DECISION_SYSTEM,
@@ -54,8 +55,6 @@ from ._stream_base import AsyncStreamBase
 if TYPE_CHECKING:
     from .chat_stream import AsyncChatStream
     from .client import AsyncOpenWebUI
-
-DEFAULT_MAX_ITERATIONS = 10
 
 
 class AsyncTaskStream(AsyncStreamBase[TaskEvent]):

@@ -4,35 +4,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._settings import Settings
+from .._lazy import LazyGroup
+from .._settings import DEFAULT_MAX_ITERATIONS, Settings
 from ..errors import ConfigurationError, NotFoundError, UnexpectedResponseError
 from ..features import has_feature, require_feature
-from ..task_types import TaskResult
-from ..types import ServerInfo, SessionUser
 from ._http import HTTP
-from .chat import Chat
-from .resources.analytics import Analytics
-from .resources.auths import Auths
-from .resources.chats import Chats
-from .resources.completions import Completions
-from .resources.evaluations import Evaluations
-from .resources.files import Files
-from .resources.folders import Folders
-from .resources.groups import Groups
-from .resources.knowledge import Knowledge
-from .resources.models import Models
-from .resources.notes import Notes
-from .resources.prompts import Prompts
-from .resources.stats import Stats
-from .resources.tags import Tags
-from .resources.tasks import Tasks
-from .resources.tools import Tools
-from .resources.users import Users
-from .task_runner import DEFAULT_MAX_ITERATIONS, TaskStream
+
+# What a caller does not touch is not imported: `from owui_notebook.client import OpenWebUI`
+# must stay as cheap as the lightest peer client (bench/peers, tests/unit/test_layers.py).
+# Resource groups load on first access (`LazyGroup`); the chat engine, the task runner and
+# the typed models (pydantic) load in the methods that use them.
+if TYPE_CHECKING:
+    from ..task_types import TaskResult
+    from ..types import ServerInfo, SessionUser
+    from .chat import Chat
+    from .resources.analytics import Analytics
+    from .resources.auths import Auths
+    from .resources.chats import Chats
+    from .resources.completions import Completions
+    from .resources.evaluations import Evaluations
+    from .resources.files import Files
+    from .resources.folders import Folders
+    from .resources.groups import Groups
+    from .resources.knowledge import Knowledge
+    from .resources.models import Models
+    from .resources.notes import Notes
+    from .resources.prompts import Prompts
+    from .resources.stats import Stats
+    from .resources.tags import Tags
+    from .resources.tasks import Tasks
+    from .resources.tools import Tools
+    from .resources.users import Users
+    from .task_runner import TaskStream
 
 
 class OpenWebUI:
@@ -44,8 +51,27 @@ class OpenWebUI:
 
     `base_url` and `api_key` default to ``$OWUI_URL`` and ``$OWUI_API_KEY``. The key may be an
     API key or a JWT; or call `signin` instead. Resource groups follow the server's URL
-    families: ``client.chats``, ``client.models``, ``client.stats``, ...
+    families: ``client.chats``, ``client.models``, ``client.stats``, ...; each is made the
+    first time it is touched.
     """
+
+    auths: LazyGroup[Auths] = LazyGroup(".resources.auths:Auths")
+    models: LazyGroup[Models] = LazyGroup(".resources.models:Models")
+    chats: LazyGroup[Chats] = LazyGroup(".resources.chats:Chats")
+    folders: LazyGroup[Folders] = LazyGroup(".resources.folders:Folders")
+    tags: LazyGroup[Tags] = LazyGroup(".resources.tags:Tags")
+    files: LazyGroup[Files] = LazyGroup(".resources.files:Files")
+    knowledge: LazyGroup[Knowledge] = LazyGroup(".resources.knowledge:Knowledge")
+    tasks: LazyGroup[Tasks] = LazyGroup(".resources.tasks:Tasks")
+    tools: LazyGroup[Tools] = LazyGroup(".resources.tools:Tools")
+    stats: LazyGroup[Stats] = LazyGroup(".resources.stats:Stats")
+    analytics: LazyGroup[Analytics] = LazyGroup(".resources.analytics:Analytics")
+    evaluations: LazyGroup[Evaluations] = LazyGroup(".resources.evaluations:Evaluations")
+    completions: LazyGroup[Completions] = LazyGroup(".resources.completions:Completions")
+    prompts: LazyGroup[Prompts] = LazyGroup(".resources.prompts:Prompts")
+    notes: LazyGroup[Notes] = LazyGroup(".resources.notes:Notes")
+    users: LazyGroup[Users] = LazyGroup(".resources.users:Users")
+    groups: LazyGroup[Groups] = LazyGroup(".resources.groups:Groups")
 
     def __init__(
         self,
@@ -64,23 +90,6 @@ class OpenWebUI:
         self._http = HTTP(settings, http_client=http_client, transport=transport)
         self._server: ServerInfo | None = None
         self._names: dict[str, str] | None = None
-        self.auths = Auths(self)
-        self.models = Models(self)
-        self.chats = Chats(self)
-        self.folders = Folders(self)
-        self.tags = Tags(self)
-        self.files = Files(self)
-        self.knowledge = Knowledge(self)
-        self.tasks = Tasks(self)
-        self.tools = Tools(self)
-        self.stats = Stats(self)
-        self.analytics = Analytics(self)
-        self.evaluations = Evaluations(self)
-        self.completions = Completions(self)
-        self.prompts = Prompts(self)
-        self.notes = Notes(self)
-        self.users = Users(self)
-        self.groups = Groups(self)
 
     def __repr__(self) -> str:
         auth = "key" if self._http.has_token else "no key"
@@ -113,6 +122,8 @@ class OpenWebUI:
     def server_info(self, *, refresh: bool = False) -> ServerInfo:
         """The server's version and features (asked once, then cached)."""
         if self._server is None or refresh:
+            from ..types import ServerInfo
+
             try:
                 version = self._http.request("GET", "/api/version")
             except NotFoundError:
@@ -189,6 +200,8 @@ class OpenWebUI:
         """
         if model is None and chat_id is None:
             raise ConfigurationError("chat() needs a model, or chat_id= to continue a saved chat")
+        from .chat import Chat
+
         return Chat(
             self,
             model,
@@ -229,6 +242,8 @@ class OpenWebUI:
         whole run is saved as one chat. `tool_ids` and `knowledge` (and ``temperature=``
         and the like) go with the working model's requests. See `TaskStream`.
         """
+        from .task_runner import TaskStream
+
         extra = {"tool_ids": tool_ids, "knowledge": knowledge}
         return TaskStream(
             self,

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from .._settings import DEFAULT_MAX_ITERATIONS
 from ..errors import ConfigurationError, NotFoundError, OpenWebUIError
 from ..task_steps import (
     DECISION_SYSTEM,
@@ -56,8 +57,6 @@ from ._stream_base import StreamBase
 if TYPE_CHECKING:
     from .chat_stream import ChatStream
     from .client import OpenWebUI
-
-DEFAULT_MAX_ITERATIONS = 10
 
 
 class TaskStream(StreamBase[TaskEvent]):
