@@ -35,6 +35,8 @@ class AsyncBackend:
         further cancellations included), then is passed on; past `grace` the work itself
         is cancelled. Used for saves, which must not stop half-way.
         """
+        import asyncio
+
         task = asyncio.ensure_future(work(*args))
         try:
             return await asyncio.shield(task)

@@ -38,6 +38,8 @@ TRANSPORT = [
     "owui_notebook.client._sync.client",
     "owui_notebook.client.errors",
     "owui_notebook.client.features",
+    # The save guard (signal, threading): a few lines, imported by the transport primitives.
+    "owui_notebook.client.interrupts",
     "owui_notebook.client.quirks",
 ]
 # Loaded by none of the above: typed models, asyncio, and the notebook layers' heavy packages.
