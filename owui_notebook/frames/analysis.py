@@ -38,7 +38,13 @@ def _messages(data: Any) -> pd.DataFrame:
 
 
 def _answers(frame: pd.DataFrame) -> pd.DataFrame:
-    answers = frame[(frame["role"] == "assistant") & frame["model"].notna()]
+    """The answers models gave. A failed answer is saved too (with its error, its text
+    empty or cut short and the time to the failure), but it is no answer: counted, it
+    would pass for a very fast, very short one."""
+    keep = (frame["role"] == "assistant") & frame["model"].notna()
+    if "error" in frame.columns:
+        keep &= ~frame["error"].fillna(False).astype(bool)
+    answers = frame[keep]
     return answers.assign(model=answers["model"].astype(str))
 
 
@@ -124,7 +130,8 @@ def response_times(
     `metric`: ``response_time_s`` (request to last token), ``ttft_s`` (time to first token),
     ``tokens_per_second``, or ``timestamp_gap_s`` (the server's notion, for comparison).
     Rows: models; columns: count, mean, std, min, p50, p90, p99, max. Only answers with the
-    figure count (owui-notebook times the answers it saves; others have none).
+    figure count (owui-notebook times the answers it saves; others have none), and never
+    failed ones (the ``error`` column).
     """
     if metric not in TIME_METRICS:
         raise ValueError(f"metric must be one of {', '.join(TIME_METRICS)}")
