@@ -187,7 +187,7 @@ class CompareRun:
             self.header.value = self._header(f"nothing saved ({wall})")
 
     def _outcome(self, results: list[ChatResult]) -> str:
-        """"done" only when every model answered; otherwise what went wrong, and for whom."""
+        """Says "done" only when every model answered; otherwise what failed, and for whom."""
         failed = [r.model for r in results if r.error]
         if len(failed) == len(results):
             return "failed"

@@ -168,7 +168,9 @@ def on_panel_loop(method: Callable[..., _R]) -> Callable[..., _R | None]:
 
     @functools.wraps(method)
     def wrapper(self: _HasTasks, *args: Any, **kwargs: Any) -> _R | None:
-        if self._tasks.on_loop():
+        # No loop anywhere yet (a plain script): nothing to protect; the method runs, and
+        # any task it starts says that it needs one.
+        if self._tasks.on_loop() or self._tasks.loop is None:
             return method(self, *args, **kwargs)
         self._tasks.call(functools.partial(method, self, *args, **kwargs))
         return None

@@ -8,8 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from owui_notebook.frames import MESSAGE_COLUMNS
-from owui_notebook.frames import response_times
+from owui_notebook.frames import MESSAGE_COLUMNS, response_times
 from owui_notebook.widgets import ComparePanel, StatsDashboard, dashboard
 
 from .helpers import Subshell, until

@@ -30,6 +30,10 @@ class Recorder:
         return "clicked"
 
     @on_panel_loop
+    def ping(self) -> str:
+        return "pong"
+
+    @on_panel_loop
     def broken(self) -> None:
         raise ValueError("bad input")
 
@@ -93,6 +97,7 @@ async def _click_elsewhere(panel: Recorder) -> str | None:
 
 def test_without_any_loop_the_panel_says_so():
     panel = Recorder()
+    assert panel.ping() == "pong"  # nothing to hand over to: the method just runs
     coro = panel.work()
     assert panel._tasks.start(coro, name="w") is None
     assert "no running asyncio event loop" in str(panel._tasks.errors[-1])
