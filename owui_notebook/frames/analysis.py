@@ -37,14 +37,24 @@ def _messages(data: Any) -> pd.DataFrame:
     return messages_frame(data)
 
 
-def _answers(frame: pd.DataFrame) -> pd.DataFrame:
-    """The answers models gave. A failed answer is saved too (with its error, its text
-    empty or cut short and the time to the failure), but it is no answer: counted, it
-    would pass for a very fast, very short one."""
+def answer_mask(frame: pd.DataFrame, *, timed: bool = False) -> pd.Series:
+    """Which rows of a messages frame are answers a model gave.
+
+    A failed answer is saved too, with its error (the ``error`` column). With no text it is
+    no answer at all: counted, it would pass for a very short one. Its times measure the
+    failure, not a generation, so for time figures (`timed`) no failed answer counts.
+    """
     keep = (frame["role"] == "assistant") & frame["model"].notna()
     if "error" in frame.columns:
-        keep &= ~frame["error"].fillna(False).astype(bool)
-    answers = frame[keep]
+        failed = frame["error"].fillna(False).astype(bool)
+        if not timed and "content_length" in frame.columns:
+            failed &= frame["content_length"].fillna(0).astype("float64") == 0
+        keep &= ~failed
+    return keep
+
+
+def _answers(frame: pd.DataFrame, *, timed: bool = False) -> pd.DataFrame:
+    answers = frame[answer_mask(frame, timed=timed)]
     return answers.assign(model=answers["model"].astype(str))
 
 
@@ -136,7 +146,7 @@ def response_times(
     if metric not in TIME_METRICS:
         raise ValueError(f"metric must be one of {', '.join(TIME_METRICS)}")
     frame = _messages(data)
-    answers = _answers(frame)
+    answers = _answers(frame, timed=True)
     answers = answers[answers[metric].notna()]
     groups = answers.groupby("model", sort=True)[metric]
     table = pd.DataFrame(

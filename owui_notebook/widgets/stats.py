@@ -20,6 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..frames import export_record, shape_messages
+from ..frames.analysis import answer_mask
 from ._base import MUTED, Panel
 from ._charts import tables_and_charts
 from ._tasks import error_text, on_panel_loop
@@ -187,14 +188,11 @@ class StatsDashboard(Panel):
     @property
     def filtered(self) -> pd.DataFrame:
         """The answers the filters let through (every model / user when none is picked);
-        failed answers are never among them."""
+        a failed answer with no text is none (see `frames.analysis.answer_mask`)."""
         if self.messages is None:
             return shape_messages([])
         frame = self.messages
-        keep = (frame["role"].astype(str) == "assistant") & frame["model"].notna()
-        # A failed answer (saved with its error) is no answer: the charts leave it out too.
-        keep &= ~frame["error"].fillna(False).astype(bool)
-        frame = frame[keep]
+        frame = frame[answer_mask(frame)]
         start, end = self.start_picker.value, self.end_picker.value
         if start is not None:
             frame = frame[frame["timestamp"] >= pd.Timestamp(start, tz="UTC")]

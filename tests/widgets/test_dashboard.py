@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from owui_notebook.frames import MESSAGE_COLUMNS, response_times
+from owui_notebook.frames import MESSAGE_COLUMNS, response_times, usage_over_time
 from owui_notebook.widgets import ComparePanel, StatsDashboard, dashboard
 
 from .helpers import Subshell, until
@@ -197,11 +197,18 @@ async def test_reload_and_filters_on_a_kernel_subshell_thread_stay_on_the_panels
 
 
 def test_failed_answers_count_in_no_figure():
-    frame = sample()
-    failed = frame.iloc[[0, 1]].assign(
-        message_id=["qx", "ax"], response_time_s=[None, 0.2], ttft_s=[None, 0.2]
+    """A failed answer with no text is no answer; and no failed answer's times count (they
+    time the failure): a model's response times are its answers' alone."""
+    frame = sample().assign(error=False, content_length=10)
+    failed = frame.iloc[[1, 1]].assign(
+        message_id=["ax", "ay"], response_time_s=0.2, ttft_s=0.2, error=True
     )
-    failed["error"] = [None, True]
-    frame = pd.concat([frame.assign(error=False), failed], ignore_index=True)
+    failed["content_length"] = [0, 4]  # ay failed after some text
+    frame = pd.concat([frame, failed], ignore_index=True)
     times = response_times(frame)
     assert times.loc["alpha", "count"] == 2 and times.loc["alpha", "min"] == 1.0
+    assert usage_over_time(frame)["alpha"].tolist()[:2] == [2, 2]  # a0 and ay; a2, a3
+    board = StatsDashboard(frame)
+    assert "ax" not in set(board.filtered["message_id"]) and "ay" in set(
+        board.filtered["message_id"]
+    )
