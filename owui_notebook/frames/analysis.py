@@ -37,8 +37,24 @@ def _messages(data: Any) -> pd.DataFrame:
     return messages_frame(data)
 
 
-def _answers(frame: pd.DataFrame) -> pd.DataFrame:
-    answers = frame[(frame["role"] == "assistant") & frame["model"].notna()]
+def answer_mask(frame: pd.DataFrame, *, timed: bool = False) -> pd.Series:
+    """Which rows of a messages frame are answers a model gave.
+
+    A failed answer is saved too, with its error (the ``error`` column). With no text it is
+    no answer at all: counted, it would pass for a very short one. Its times measure the
+    failure, not a generation, so for time figures (`timed`) no failed answer counts.
+    """
+    keep = (frame["role"] == "assistant") & frame["model"].notna()
+    if "error" in frame.columns:
+        failed = frame["error"].fillna(False).astype(bool)
+        if not timed and "content_length" in frame.columns:
+            failed &= frame["content_length"].fillna(0).astype("float64") == 0
+        keep &= ~failed
+    return keep
+
+
+def _answers(frame: pd.DataFrame, *, timed: bool = False) -> pd.DataFrame:
+    answers = frame[answer_mask(frame, timed=timed)]
     return answers.assign(model=answers["model"].astype(str))
 
 
@@ -124,12 +140,13 @@ def response_times(
     `metric`: ``response_time_s`` (request to last token), ``ttft_s`` (time to first token),
     ``tokens_per_second``, or ``timestamp_gap_s`` (the server's notion, for comparison).
     Rows: models; columns: count, mean, std, min, p50, p90, p99, max. Only answers with the
-    figure count (owui-notebook times the answers it saves; others have none).
+    figure count (owui-notebook times the answers it saves; others have none), and never
+    failed ones (the ``error`` column).
     """
     if metric not in TIME_METRICS:
         raise ValueError(f"metric must be one of {', '.join(TIME_METRICS)}")
     frame = _messages(data)
-    answers = _answers(frame)
+    answers = _answers(frame, timed=True)
     answers = answers[answers[metric].notna()]
     groups = answers.groupby("model", sort=True)[metric]
     table = pd.DataFrame(

@@ -182,10 +182,30 @@ class CompareRun:
         wall = f"{self.wall_s:.2f} s" if self.wall_s is not None else ""
         if chat_id:
             link = " · " + link_html(client.chat_url(chat_id), "open chat in Open WebUI")
-            state = "stopped" if self.stopping else "done"
-            self.header.value = self._header(f"{state} in {wall}", link)
+            self.header.value = self._header(f"{self._outcome(results)} in {wall}", link)
         else:
             self.header.value = self._header(f"nothing saved ({wall})")
+
+    def _outcome(self, results: list[ChatResult]) -> str:
+        """Says "done" only when every model answered; otherwise what failed, and for whom."""
+        failed = [r.model for r in results if r.error]
+        if len(failed) == len(results):
+            return "failed"
+        if failed:
+            return f"{len(failed)} of {len(results)} failed ({html.escape(', '.join(failed))})"
+        return "stopped" if self.stopping else "done"
+
+    def interrupt(self, error: BaseException) -> None:
+        """The run's task ended without finishing it (an error, or cancelled): say so in
+        the header and in every column still waiting, instead of "running…"."""
+        if self.done:
+            return
+        self.done = True
+        text = "cancelled" if isinstance(error, asyncio.CancelledError) else error_text(error)
+        self.header.value = self._header(f"failed: {html.escape(text)}")
+        for view in self.views:
+            if not view.final:
+                view.finish(None, error=text)
 
     # -- rating -------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from ..render import METRIC_COLUMNS, answer_html, link_html, metrics_frame, safe
 from ._base import MUTED, Panel, read_stream
 from ._client import model_options
 from ._stream_view import AnswerView
-from ._tasks import error_text
+from ._tasks import error_text, on_panel_loop
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -176,10 +176,12 @@ class ChatPanel(Panel):
 
     # -- the conversation ---------------------------------------------------------------
 
+    @on_panel_loop
     def _on_prompt_message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
         if content.get("event") == "submit":
             self.send()
 
+    @on_panel_loop
     def send(self, text: str | None = None) -> None:
         """Send the prompt box's text (or `text`) to the chosen model; returns at once."""
         text = self.prompt_box.value if text is None else text
@@ -238,7 +240,10 @@ class ChatPanel(Panel):
             answer.finish(result.model_copy(update={"follow_ups": []}))
             self._show_follow_ups(result.follow_ups)
             self._show_link()
-            self._say("stopped; the partial answer is saved" if result.stopped else "")
+            if result.error:  # saved with its error, as the web UI saves a failed answer
+                self._show_error(result.error)
+            else:
+                self._say("stopped; the partial answer is saved" if result.stopped else "")
             return
         # Nothing was saved (failed or stopped before the first token): offer a retry.
         reason = error_text(failure) if failure else "stopped before the first token"
@@ -247,6 +252,7 @@ class ChatPanel(Panel):
             self.prompt_box.value = text
         self._show_error(reason)
 
+    @on_panel_loop
     def stop(self) -> None:
         """Stop the answer streaming now; what arrived is kept and saved as stopped."""
         if not self.running or self._stream is None:
@@ -256,6 +262,7 @@ class ChatPanel(Panel):
         self._say("stopping…")
         self._stop_soon(self._stream)
 
+    @on_panel_loop
     def new_chat(self) -> None:
         """Start a new conversation (the current one stays saved on the server)."""
         if self.running:
@@ -268,6 +275,7 @@ class ChatPanel(Panel):
         self._show_link()
         self._say("new chat: it is saved with its first answer")
 
+    @on_panel_loop
     def open(self, chat_id: str) -> None:
         """Continue the saved chat `chat_id` (an id or a web UI link); shows its thread."""
         if self.running:

@@ -19,7 +19,7 @@ from ..render import METRIC_COLUMNS, metrics_frame
 from ._base import Panel
 from ._client import model_options, params_of
 from ._compare_run import CompareRun
-from ._tasks import error_text
+from ._tasks import error_text, on_panel_loop
 from .battles import BATTLE_COLUMNS, bradley_terry_frame
 
 if TYPE_CHECKING:
@@ -139,11 +139,13 @@ class ComparePanel(Panel):
 
     # -- actions ------------------------------------------------------------------------
 
+    @on_panel_loop
     def run(self, prompt: str | None = None) -> CompareRun | None:
         """Start a run with the panel's settings, as the Run button does; returns at once.
 
         The run streams in a task on the kernel's loop; ``await panel.wait()`` to wait for it.
-        Returns ``None`` (and says why in the panel) if the settings are not usable.
+        Returns ``None`` (and says why in the panel) if the settings are not usable, and
+        when called from another thread (the run is then started on the panel's loop).
         """
         if prompt is not None:
             self.prompt_box.value = prompt
@@ -186,6 +188,10 @@ class ComparePanel(Panel):
     async def _execute(self, run: CompareRun) -> None:
         try:
             await run.execute(self._client, self._renderer)
+        except BaseException as exc:
+            # The header must not go on reading "running…" (nor ever "done") over this.
+            run.interrupt(exc)
+            raise
         finally:
             self._stopped()
             self._set_running(False)
@@ -195,6 +201,7 @@ class ComparePanel(Panel):
         else:
             self._say(f"run {run.number} {'stopped' if run.stopping else 'done'}")
 
+    @on_panel_loop
     def stop(self) -> None:
         """Stop every model of the current run; partial answers are kept and saved."""
         if not self.running or not self.runs:
@@ -209,6 +216,7 @@ class ComparePanel(Panel):
         self.run_button.disabled = running
         self.stop_button.disabled = not running
 
+    @on_panel_loop
     def _rate(self, run: CompareRun, index: int, rating: int) -> None:
         self._tasks.start(self._do_rate(run, index, rating), name="owui-compare-rate")
 

@@ -20,9 +20,10 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..frames import export_record, shape_messages
+from ..frames.analysis import answer_mask
 from ._base import MUTED, Panel
 from ._charts import tables_and_charts
-from ._tasks import error_text
+from ._tasks import error_text, on_panel_loop
 
 if TYPE_CHECKING:
     from ..client import AsyncOpenWebUI, ChatRecord, OpenWebUI
@@ -126,6 +127,7 @@ class StatsDashboard(Panel):
 
     # -- data ---------------------------------------------------------------------------
 
+    @on_panel_loop
     def reload(self) -> None:
         """Fetch the messages from the server again (in a task; ``await board.wait()``)."""
         if self._client is None:
@@ -146,6 +148,7 @@ class StatsDashboard(Panel):
         self.set_data(messages)
         self._say("")
 
+    @on_panel_loop
     def set_data(self, messages: pd.DataFrame) -> None:
         """Chart `messages` (with at least `REQUIRED_COLUMNS`); the filters start wide open."""
         missing = [c for c in REQUIRED_COLUMNS if c not in messages.columns]
@@ -184,11 +187,12 @@ class StatsDashboard(Panel):
 
     @property
     def filtered(self) -> pd.DataFrame:
-        """The answers the filters let through (every model / user when none is picked)."""
+        """The answers the filters let through (every model / user when none is picked);
+        a failed answer with no text is none (see `frames.analysis.answer_mask`)."""
         if self.messages is None:
             return shape_messages([])
         frame = self.messages
-        frame = frame[(frame["role"].astype(str) == "assistant") & frame["model"].notna()]
+        frame = frame[answer_mask(frame)]
         start, end = self.start_picker.value, self.end_picker.value
         if start is not None:
             frame = frame[frame["timestamp"] >= pd.Timestamp(start, tz="UTC")]
@@ -202,10 +206,12 @@ class StatsDashboard(Panel):
 
     # -- charts -------------------------------------------------------------------------
 
+    @on_panel_loop
     def _filters_changed(self, _change: Any) -> None:
         if not self._quiet:
             self.refresh()
 
+    @on_panel_loop
     def refresh(self) -> None:
         """Redraw tables and charts for the current filters (in a task, coalesced)."""
         self._dirty = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -156,3 +157,73 @@ def test_beyond_chat(owui_sandbox, tmp_path):
         assert not [k for k in client.knowledge.list() if k.name.startswith("owui-demo")]
         assert not [p for p in client.prompts.list() if p.command.startswith("owui-demo")]
         assert not [n for n in client.notes.list() if n.title.startswith("owui-demo")]
+
+
+# Cells that leave something besides chats on the server (04's demo tool, knowledge base,
+# prompt and note), and the clean-up cell that removes it all.
+LEAVES_SOMETHING = ("tools.create(", "knowledge.create_many(", "prompts.create(", "%owui note -")
+CLEANUP = "## Clean up"
+
+
+def interruption_points(nb) -> list[int]:
+    """Cell indices to interrupt a run after: the first cell that leaves something behind
+    and the last cell before the clean-up (where the most is left); the middle code cell
+    in a notebook that makes only chats."""
+    code = [k for k, c in enumerate(nb.cells) if c.cell_type == "code"]
+    makers = [k for k in code if any(m in nb.cells[k].source for m in LEAVES_SOMETHING)]
+    if not makers:
+        return [code[len(code) // 2]]
+    cleanup = next(k for k, c in enumerate(nb.cells) if c.source.startswith(CLEANUP))
+    return [makers[0], max(k for k in code if k < cleanup)]
+
+
+def run_cells(nb, cells: list[int], box, *, interrupt: bool) -> None:
+    """Run `nb`'s `cells` in a new kernel, in the notebooks' folder; with `interrupt`, stop
+    the run after them as Ctrl-C does (a KeyboardInterrupt in the cell running)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    part = nbformat.from_dict(nb)
+    part.cells = [part.cells[k] for k in cells]
+    if interrupt:
+        part.cells.append(nbformat.v4.new_code_cell("raise KeyboardInterrupt"))
+    client = NotebookClient(
+        part, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
+    env = {**os.environ, "OWUI_URL": box.url, "OWUI_API_KEY": box.api_key}
+    try:
+        client.execute(env=env)
+    except CellExecutionError as exc:
+        assert interrupt and "KeyboardInterrupt" in str(exc), str(exc)
+    else:
+        assert not interrupt
+    # Every cell before the interruption ran cleanly (on what earlier runs left).
+    ran = [c for c in part.cells[: len(cells)] if c.cell_type == "code"]
+    assert [o for c in ran for o in c.outputs if o.output_type == "error"] == []
+
+
+def nothing_left_behind(box) -> None:
+    with OpenWebUI(box.url, box.api_key) as client:
+        assert "owui_demo_calc" not in [t.id for t in client.tools.list()]
+        assert not [k for k in client.knowledge.list() if k.name.startswith("owui-demo")]
+        assert not [p for p in client.prompts.list() if p.command.startswith("owui-demo")]
+        assert not [n for n in client.notes.list() if n.title.startswith("owui-demo")]
+    assert not (NOTEBOOKS / "owui-demo-docs").exists()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")))
+def test_a_notebook_runs_again_after_an_interruption(name, owui_sandbox, tmp_path):
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    first, *later = interruption_points(nb)
+    run_cells(nb, list(range(first + 1)), owui_sandbox, interrupt=True)
+    cleanup = [k for k, c in enumerate(nb.cells) if c.source.startswith(CLEANUP)]
+    if cleanup:
+        # The clean-up alone, after a run that made only part of what it removes.
+        setup = [k for k in range(first) if "%owui connect" in nb.cells[k].source]
+        run_cells(nb, [*setup, setup[-1] + 1, cleanup[0] + 1], owui_sandbox, interrupt=False)
+        nothing_left_behind(owui_sandbox)
+    # Runs that stop half-way, one after another, each on what the ones before left.
+    for stop in later:
+        run_cells(nb, list(range(stop + 1)), owui_sandbox, interrupt=True)
+    execute(name, owui_sandbox, tmp_path)
+    nothing_left_behind(owui_sandbox)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable
 
@@ -31,3 +32,36 @@ async def saved(aclient, chat_id: str):
     record = await aclient.chats.get(chat_id)
     assert validate_history(record) == []
     return record
+
+
+class Subshell:
+    """A thread with an event loop of its own, as ipykernel 7 runs each comm subshell.
+
+    JupyterLab 4.6's default (``commsOverSubshells="perCommTarget"``) delivers widget
+    messages, and so button clicks and front-end value changes, on such a thread. `call`
+    runs a callback there (inside a coroutine, so that its running loop is the subshell's)
+    and returns when the callback has returned, without blocking the test's loop.
+    """
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="subshell")
+        self._thread.start()
+
+    async def call(self, fn: Callable[[], object]) -> object:
+        async def on_subshell() -> object:
+            return fn()
+
+        future = asyncio.run_coroutine_threadsafe(on_subshell(), self.loop)
+        return await asyncio.wrap_future(future)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+        self.loop.close()
+
+    def __enter__(self) -> Subshell:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

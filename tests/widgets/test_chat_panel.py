@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from owui_notebook.client import thread
 from owui_notebook.widgets import ChatPanel, chat_panel
 from owui_notebook.widgets.chat import CHAT_RESULT_COLUMNS, chat_id_of
 
-from .helpers import expected, saved, until
+from .helpers import Subshell, expected, saved, until
 
 
 def press_enter(text_widget) -> None:
@@ -153,3 +155,47 @@ def test_chat_id_of_accepts_ids_and_links():
     assert chat_id_of("abc-123") == "abc-123"
     assert chat_id_of(" http://localhost:8080/c/abc-123 ") == "abc-123"
     assert chat_id_of("https://x.example/c/abc-123?x=1#m") == "abc-123"
+
+
+async def test_sends_on_a_kernel_subshell_thread_run_on_the_panels_loop(aclient, provider):
+    """Send, Enter, a follow-up's button, Stop and New chat, each clicked on a kernel
+    subshell's thread (JupyterLab 4.6's default): the panel's work stays on its loop."""
+    provider.configure("alpha", tokens_per_second=60, answer_tokens=20)
+    provider.configure("slow", ttft=0.0, tokens_per_second=20, answer_tokens=400)
+    loop = asyncio.get_running_loop()
+    panel = ChatPanel("alpha", client=aclient)
+    await panel.wait(timeout=30)
+    with Subshell() as subshell:
+        for k in (1, 2, 3):
+            panel.prompt_box.value = f"question {k}"
+            if k == 2:
+                await subshell.call(lambda: press_enter(panel.prompt_box))
+            else:
+                await subshell.call(panel.send_button.click)
+            await until(lambda k=k: len(panel.transcript.children) == 3 * k, what="sent")
+            assert panel._running is not None and panel._running.get_loop() is loop
+            await aclient.models.list()  # the same client, used meanwhile from its own loop
+            await panel.wait(timeout=30)
+        chat_id = panel.chat.id
+        if panel.follow_up_bar.children:
+            await subshell.call(panel.follow_up_bar.children[0].click)
+            await until(lambda: len(panel.transcript.children) == 12, what="follow-up sent")
+            await panel.wait(timeout=30)
+
+        panel.model_select.value = "slow"
+        panel.prompt_box.value = "a long one"
+        await subshell.call(panel.send_button.click)
+        await until(lambda: panel.running, what="slow answer streaming")
+        await until(lambda: "slow says" in panel.transcript.children[-1].value, what="text")
+        await subshell.call(panel.stop_button.click)
+        await panel.wait(timeout=30)
+        await subshell.call(panel.new_button.click)
+        await until(lambda: panel.chat is None, what="a new chat")
+    assert panel._tasks.errors == []
+    results = panel.results
+    assert results["status"].tolist() == ["ok"] * (len(results) - 1) + ["stopped"]
+    assert results["answer"][0] == expected(provider, "alpha", "question 1")
+    assert set(results["chat_id"]) == {chat_id}
+    record = await saved(aclient, chat_id)
+    assert [m["content"] for m in thread(record)][::2] == results["prompt"].tolist()
+    await panel.aclose()

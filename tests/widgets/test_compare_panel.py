@@ -11,7 +11,7 @@ from owui_notebook.render import answer_html
 from owui_notebook.widgets import ChatPanel, ComparePanel, compare
 from owui_notebook.widgets.compare_panel import RESULT_COLUMNS
 
-from .helpers import expected, saved, until
+from .helpers import Subshell, expected, saved, until
 
 THREE = ["alpha", "beta", "gamma"]
 
@@ -162,6 +162,9 @@ async def test_one_failing_model_shows_its_error_others_finish(aclient, provider
     assert "no-such-model" in run.views[2].widget.value
     assert results["error"][4] in html.unescape(run.views[4].widget.value)
     assert "failed: gamma, no-such-model, delta" in panel.status.value
+    # The run's header says so too: never "done" over an error.
+    assert "done" not in run.header.value
+    assert "3 of 5 failed (gamma, no-such-model, delta)" in run.header.value
     record = await saved(aclient, results["chat_id"][0])
     for k in (0, 3, 4):
         message = record.messages[results["message_id"][k]]
@@ -338,3 +341,46 @@ async def test_panels_work_on_every_release_line(aclient_any, provider_any):
     assert chat.results["answer"][0] == expected(provider_any, "gamma", "and a chat")
     await saved(aclient_any, chat.chat.id)
     await chat.aclose()
+
+
+async def test_clicks_on_a_kernel_subshell_thread_run_on_the_panels_loop(aclient, provider):
+    """JupyterLab 4.6 with ipykernel 7 sends widget messages on subshell threads, each with
+    a loop of its own (``commsOverSubshells="perCommTarget"``, the default): Run, Stop and
+    the thumbs clicked there still run on the panel's loop, with the panel's client."""
+    for model in THREE:
+        provider.configure(model, tokens_per_second=60, answer_tokens=20)
+    provider.configure("slow", ttft=0.0, tokens_per_second=20, answer_tokens=400)
+    loop = asyncio.get_running_loop()
+    panel = ComparePanel(THREE, client=aclient)
+    await panel.wait(timeout=30)
+    with Subshell() as subshell:
+        for k in (1, 2, 3):
+            panel.prompt_box.value = f"again {k}"
+            # The click returns at once; the run starts on the panel's loop.
+            assert await subshell.call(panel.run_button.click) is None
+            await until(lambda k=k: len(panel.runs) == k, what=f"run {k} started")
+            assert panel._running is not None and panel._running.get_loop() is loop
+            await aclient.models.list()  # the same client, used meanwhile from its own loop
+            await panel.wait(timeout=30)
+            run = panel.runs[-1]
+            assert [r.error for r in run.results] == [None, None, None]
+            assert f"Run {k} · all at once · done in" in run.header.value
+        await subshell.call(panel.runs[0].rate_buttons[1][0].click)
+        await until(lambda: panel.runs[0].ratings[1] == 1, what="the thumbs-up saved")
+
+        panel.model_select.value = ("alpha", "slow")
+        await subshell.call(panel.run_button.click)
+        await until(lambda: len(panel.runs) == 4, what="run 4 started")
+        slow = panel.runs[-1].views[1]
+        await until(lambda: len(slow.text) > 20, what="slow model streaming")
+        await subshell.call(panel.stop_button.click)
+        await panel.wait(timeout=30)
+        assert panel.runs[-1].stopping and "stopped in" in panel.runs[-1].header.value
+    assert panel._tasks.errors == []
+    results = panel.results
+    assert results["status"].tolist()[:9] == ["ok"] * 9 and results["status"].iloc[10] == "stopped"
+    assert results["answer"].tolist()[:9] == [
+        expected(provider, m, f"again {k}") for k in (1, 2, 3) for m in THREE
+    ]
+    assert results["rating"].tolist()[:3] == [pd.NA, 1, pd.NA]
+    await panel.aclose()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pandas as pd
 import pytest
 
-from owui_notebook.frames import MESSAGE_COLUMNS
+from owui_notebook.frames import MESSAGE_COLUMNS, response_times, usage_over_time
 from owui_notebook.widgets import ComparePanel, StatsDashboard, dashboard
+
+from .helpers import Subshell, until
 
 PNG = b"\x89PNG"
 
@@ -151,3 +154,61 @@ async def test_dashboard_loads_the_answers_the_panels_saved(aclient, provider):
     await board.wait(timeout=60)
     assert list(board.tables["usage"].columns) == ["alpha"]
     await board.aclose()
+
+
+async def test_reload_and_filters_on_a_kernel_subshell_thread_stay_on_the_panels_loop(
+    aclient, provider
+):
+    """Reload clicked, and filters changed, on a kernel subshell's thread (JupyterLab 4.6's
+    default): loads and redraws run on the dashboard's loop, with its client."""
+    provider.configure("gamma", fail_status=500, fail_message="GPU on fire")
+    panel = ComparePanel(["alpha", "beta", "gamma"], "chart me twice", client=aclient)
+    panel.run_button.click()
+    await panel.wait(timeout=30)
+    ours = panel.results.set_index("message_id")
+    await panel.aclose()
+    assert ours["status"].tolist() == ["ok", "ok", "error"]
+
+    loop = asyncio.get_running_loop()
+    board = dashboard(client=aclient)
+    await board.wait(timeout=60)
+    with Subshell() as subshell:
+        for k in range(3):
+            loaded = board.messages
+            await subshell.call(board.reload_button.click)
+            await until(lambda loaded=loaded: board.messages is not loaded, what=f"reload {k}")
+            await board.wait(timeout=60)
+        # A filter changed in the front end: the observer runs on the subshell's thread.
+        await subshell.call(lambda: setattr(board.model_select, "value", ("alpha",)))
+        await until(lambda: list(board.tables["usage"].columns) == ["alpha"], what="redraw")
+        assert board._redrawing is not None and board._redrawing.get_loop() is loop
+        await board.wait(timeout=60)
+    assert board._tasks.errors == []
+
+    # gamma's failed answer is saved with its error, and counted nowhere.
+    mine = board.messages.set_index("message_id").loc[ours.index]
+    assert mine["error"].tolist() == [False, False, True]
+    board.model_select.value = ()
+    await board.wait(timeout=60)
+    assert ours.index[2] not in set(board.filtered["message_id"])
+    figures = response_times(board.messages[board.messages["chat_id"] == ours["chat_id"].iloc[0]])
+    assert sorted(figures.index) == ["alpha", "beta"]
+    await board.aclose()
+
+
+def test_failed_answers_count_in_no_figure():
+    """A failed answer with no text is no answer; and no failed answer's times count (they
+    time the failure): a model's response times are its answers' alone."""
+    frame = sample().assign(error=False, content_length=10)
+    failed = frame.iloc[[1, 1]].assign(
+        message_id=["ax", "ay"], response_time_s=0.2, ttft_s=0.2, error=True
+    )
+    failed["content_length"] = [0, 4]  # ay failed after some text
+    frame = pd.concat([frame, failed], ignore_index=True)
+    times = response_times(frame)
+    assert times.loc["alpha", "count"] == 2 and times.loc["alpha", "min"] == 1.0
+    assert usage_over_time(frame)["alpha"].tolist()[:2] == [2, 2]  # a0 and ay; a2, a3
+    board = StatsDashboard(frame)
+    assert "ax" not in set(board.filtered["message_id"]) and "ay" in set(
+        board.filtered["message_id"]
+    )
