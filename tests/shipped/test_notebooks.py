@@ -140,7 +140,10 @@ def test_beyond_chat(owui_sandbox, tmp_path):
     assert "'result': '2 + 40 = 42'" in data(outputs(run, "_owui.tool_calls")[0])
     assert "falcon.md" in data(outputs(run, "--kb owui-demo-projects")[0], "text/html")
     assert "Its lead is Ada" in data(outputs(run, "--kb owui-demo-projects")[0])
-    brief = data(outputs(run, "/owui-demo-brief")[0])
+    # The cell first says what the saved prompt took from the notebook, then answers.
+    took, *shown = outputs(run, "/owui-demo-brief")
+    assert took.output_type == "stream" and "took from the notebook: topic = " in took.text
+    brief = data(shown[0])
     assert "Explain write-ahead logging to " in brief and " in one sentence, as of 20" in brief
     assert "/notes/" in data(outputs(run, "%owui note --title")[0])
     status = data(outputs(run, "result = _owui")[0])
