@@ -20,6 +20,7 @@ from ...errors import ConfigurationError, NotFoundError, PermissionDeniedError
 from ...prompt_template import expand
 from ...types import Prompt
 from .._resource import Resource
+from ._access import resolve_access, uses_grants
 from ._permission import permitted
 from .models import suggest
 
@@ -141,7 +142,8 @@ class Prompts(Resource):
         `BadRequestError` from the server.
         """
         bare = command_of(command)
-        form = self._form(self._legacy(), bare, content, name, tags, Access.of(access))
+        resolved = resolve_access(self._client, access)
+        form = self._form(self._legacy(), bare, content, name, tags, resolved)
         body = permitted(
             self._client, lambda: self._post(f"{_BASE}/create", form), "create prompts"
         )
@@ -157,7 +159,10 @@ class Prompts(Resource):
         new_command: str | None = None,
         access: Access | str | None = None,
     ) -> Prompt:
-        """Change what is given; the rest stays as saved. `new_command` renames (0.9+)."""
+        """Change what is given; the rest stays as saved. `new_command` renames (0.9+).
+
+        `access` is applied through the server's own access endpoint where it has one
+        (0.9+: 0.12's update ignores access sent with the prompt)."""
         current = self.get(command)
         legacy = self._legacy()
         if new_command is not None and command_of(new_command) != current.command and legacy:
@@ -165,13 +170,14 @@ class Prompts(Resource):
                 "this server keys prompts by command, so a prompt cannot be renamed: "
                 "create one under the new command and delete the old one"
             )
+        new_access = resolve_access(self._client, access) if access is not None else None
         form = self._form(
             legacy,
             command_of(new_command) if new_command else current.command,
             current.content if content is None else content,
             current.name if name is None else name,
             current.tags if tags is None else tags,
-            Access.of(access) if access is not None else Access.from_record(current.model_dump()),
+            new_access or Access.from_record(current.model_dump()),
         )
         path = f"command/{current.command}" if legacy else f"id/{current.id}"
         body = permitted(
@@ -179,6 +185,13 @@ class Prompts(Resource):
             lambda: self._post(f"{_BASE}/{path}/update", form),
             f"change /{current.command}",
         )
+        if new_access is not None and isinstance(body, dict) and uses_grants(body):
+            grants = {"access_grants": new_access.grants()}
+            body = permitted(
+                self._client,
+                lambda: self._post(f"{_BASE}/{path}/access/update", grants),
+                f"change who may use /{current.command}",
+            )
         return Prompt.from_server(body)
 
     def delete(self, command: str) -> bool:
