@@ -16,7 +16,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ...access import Access
-from ...errors import ConfigurationError, NotFoundError, PermissionDeniedError
+from ...errors import (
+    ConfigurationError,
+    NotFoundError,
+    OpenWebUIError,
+    PermissionDeniedError,
+    PromptBatchError,
+)
 from ...prompt_template import expand
 from ...types import Prompt
 from .._resource import Resource
@@ -214,15 +220,20 @@ class Prompts(Resource):
         prompts: Mapping[str, str] | Iterable[Mapping[str, Any]],
         *,
         access: Access | str = "private",
+        continue_on_error: bool = False,
     ) -> builtins.list[Prompt]:
         """Create several prompts: ``{"command": "content", ...}`` or dicts with the
-        arguments of `create`. All or none: taken or repeated commands are refused before
-        anything is saved, and a failure part-way deletes what this call created."""
+        arguments of `create`. All or none by default: taken or repeated commands are
+        refused before anything is saved, and a failure part-way deletes what this call
+        created. With `continue_on_error` each prompt that can be saved is, and
+        `PromptBatchError` lists those that could not (its ``created`` holds the rest)."""
         items: list[dict[str, Any]]  # arguments of `create`, not only strings
         if isinstance(prompts, Mapping):
             items = [{"command": c, "content": t} for c, t in prompts.items()]
         else:
             items = [dict(p) for p in prompts]
+        if continue_on_error:
+            return self._create_each(items, access)
         commands = [command_of(p.get("command", "")) for p in items]
         repeated = sorted({c for c in commands if commands.count(c) > 1})
         if repeated:
@@ -244,6 +255,27 @@ class Prompts(Resource):
             for prompt in created:
                 self._delete_prompt(prompt)
             raise
+        return created
+
+    def _create_each(
+        self, items: builtins.list[dict[str, Any]], access: Access | str
+    ) -> builtins.list[Prompt]:
+        created: list[Prompt] = []
+        failed: dict[str, str] = {}
+        taken = {p.command for p in self.list()}
+        for item in items:
+            label = str(item.get("command", ""))
+            try:
+                bare = command_of(label)
+                if bare in taken:
+                    raise ConfigurationError(f"/{bare} is taken already")
+                item.setdefault("access", access)
+                created.append(self.create(**item))
+                taken.add(bare)
+            except OpenWebUIError as exc:
+                failed[label] = str(exc)
+        if failed:
+            raise PromptBatchError(created, failed)
         return created
 
     def delete_many(self, commands: Iterable[str]) -> int:
