@@ -124,7 +124,7 @@ def test_access_to_a_connections_base_model(client_any):
         # Still a base model, still one of its kind.
         base = [m.id for m in client_any.models.base()]
         assert base.count("alpha") == 1
-        with pytest.raises(NotFoundError, match="no model 'no-such-xyz'.*nothing was changed"):
+        with pytest.raises(NotFoundError, match=r"no model 'no-such-xyz'.*nothing was changed"):
             client_any.models.set_access("private", ids=["alpha", "no-such-xyz"])
     finally:
         _delete_model_entry(client_any, "alpha")

@@ -391,7 +391,12 @@ class AsyncChats(AsyncResource):
 
     async def share(self, chat_id: str) -> ChatRecord:
         """Create a share link; the record's ``share_id`` names it (``/s/<share_id>``)."""
-        return _record(await self._post(f"{_BASE}/{chat_id}/share"))
+        record = _record(await self._post(f"{_BASE}/{chat_id}/share"))
+        if not record.share_id and record.id != chat_id:
+            # Up to 0.6 the answer is the shared copy (its id is the share id): the chat
+            # itself is what callers expect, with share_id set.
+            record = await self.get(chat_id)
+        return record
 
     async def unshare(self, chat_id: str) -> bool:
         return bool(await self._delete(f"{_BASE}/{chat_id}/share"))
