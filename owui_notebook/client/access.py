@@ -42,7 +42,10 @@ class Access:
         write: bool = False,
         public: bool = False,
     ) -> Access:
-        """Read access for these groups and users (and write access too with `write`)."""
+        """Read access for these groups and users (and write access too with `write`).
+
+        Groups may be named by id or by name: the client resolves names on the server
+        before anything is sent (an unknown name is a `ConfigurationError`)."""
         groups, users = tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(users))
         return cls(
             public=public,

@@ -18,7 +18,8 @@ Catch `OpenWebUIError` for all of them, or a branch for the case you handle:
     ├── ModelError                  the model's provider failed inside a stream
     ├── UnsupportedFeatureError     the server's version lacks an endpoint
     ├── UnexpectedResponseError     HTML or malformed data where JSON was due
-    └── InvalidHistoryError         a chat tree breaks the web UI's invariants
+    ├── InvalidHistoryError         a chat tree breaks the web UI's invariants
+    └── PromptBatchError            some prompts of a batch were not saved
 
 Messages name the method, path, status and the server's ``detail``. Secrets never appear:
 every message passes through `redact`, which removes any key or token the client holds.
@@ -186,6 +187,20 @@ class InvalidHistoryError(OpenWebUIError):
             f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
         )
         super().__init__(f"invalid chat history: {head}")
+
+
+class PromptBatchError(OpenWebUIError):
+    """Some prompts of a batch could not be saved; `created` holds those that were and
+    `failed` maps each other command to why."""
+
+    def __init__(self, created: list[Any], failed: dict[str, str]) -> None:
+        self.created = created
+        self.failed = failed
+        first = next(iter(failed.items()))
+        super().__init__(
+            f"{len(failed)} of {len(created) + len(failed)} prompts were not saved "
+            f"(first: {first[0]}: {first[1]}); the other {len(created)} were"
+        )
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {

@@ -179,8 +179,11 @@ def check_history(chat: Any) -> None:
         raise InvalidHistoryError(problems)
 
 
-def repair_history(history: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of `history` with parent/child links made consistent and ``currentId`` a leaf.
+def repair_history(chat: Any) -> Any:
+    """A copy of `chat` with parent/child links made consistent and ``currentId`` a leaf.
+
+    Takes what `validate_history` takes (a chat record, its ``chat`` body, a typed chat or
+    the history itself) and returns the same shape, only the history repaired.
 
     Fixes what servers and older clients leave behind: an assistant whose ``parentId`` was
     reset to ``null`` although its user message still lists it (Open WebUI 0.12.4's
@@ -188,6 +191,21 @@ def repair_history(history: Mapping[str, Any]) -> dict[str, Any]:
     finished answers, and a ``currentId`` that is missing or not a leaf. Content is never
     changed and no message is dropped.
     """
+    history = _repair(_history_of(chat))
+    if hasattr(chat, "model_copy") and not isinstance(chat, Mapping):
+        body = {**getattr(chat, "chat", {}), "history": history}
+        return chat.model_copy(update={"chat": body}, deep=True)
+    if "chat" in chat and isinstance(chat["chat"], Mapping):
+        return {
+            **copy.deepcopy(dict(chat)),
+            "chat": {**copy.deepcopy(dict(chat["chat"])), "history": history},
+        }
+    if "history" in chat and isinstance(chat["history"], Mapping):
+        return {**copy.deepcopy(dict(chat)), "history": history}
+    return history
+
+
+def _repair(history: Mapping[str, Any]) -> dict[str, Any]:
     repaired = copy.deepcopy(dict(history))
     messages: dict[str, Any] = {
         k: dict(v) for k, v in (repaired.get("messages") or {}).items() if isinstance(v, Mapping)

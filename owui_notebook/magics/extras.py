@@ -14,20 +14,14 @@ if TYPE_CHECKING:
 
 
 def tool_ids(session: Session, ids: list[str]) -> list[str]:
-    """The ``--tool`` ids, checked against the server's tools before anything is sent.
+    """The ``--tool`` ids, checked against the server's tools before anything is sent
+    (the client's one check: the server quietly ignores a tool id it does not know)."""
+    from ..client.errors import NotFoundError
 
-    The server quietly ignores a tool id it does not know, so a typo would only show as a
-    tool that never runs.
-    """
-    known = {t.id: t for t in session.require_client().tools.list()}
-    for tool_id in ids:
-        if tool_id not in known:
-            listed = ", ".join(sorted(known)) or "none"
-            raise UsageError(
-                f"--tool {tool_id}: no such tool on this server (tools you may use: {listed}; "
-                "see %owui tools)"
-            )
-    return list(dict.fromkeys(ids))
+    try:
+        return session.require_client().tools.check_ids(ids)
+    except NotFoundError as exc:
+        raise UsageError(f"--tool {exc}; see %owui tools") from None
 
 
 def images(names: list[str], namespace: Mapping[str, Any]) -> list[Image]:

@@ -133,19 +133,12 @@ class Session:
         """A saved chat by id, or by exact title (the most recently updated if several)."""
         from ..client.errors import NotFoundError
 
-        client = self.require_client()
         try:
-            return client.chat(chat_id=id_or_title).load()
+            return self.require_client().chats.open(id_or_title)
         except NotFoundError:
-            pass
-        wanted = id_or_title.strip().casefold()
-        matches = [c for c in client.chats.search(id_or_title) if c.title.casefold() == wanted]
-        if not matches:
             raise UsageError(
                 f"no chat with id or title {id_or_title!r}: see %owui chats for ids and titles"
-            )
-        newest = max(matches, key=lambda c: c.updated_at or 0)
-        return client.chat(chat_id=newest.id).load()
+            ) from None
 
     def status(self) -> dict[str, Any]:
         client = self.require_client()

@@ -167,6 +167,18 @@ def test_bad_tool_ids_are_one_clear_line(client_any):
         chat.stream("hi", tool_ids=[3])
 
 
+def test_unknown_tool_ids_are_refused_before_anything_is_sent(client_any, provider_any, calculator):
+    # The server ignores a tool id it does not know: a typo would be a tool that never runs.
+    chats_before = {c.id for c in client_any.chats.list()}
+    chat = client_any.chat("alpha", tool_ids=[calculator.id, "no-such-tool-xyz"])
+    with pytest.raises(NotFoundError, match=rf"no-such-tool-xyz: no such tool.*{calculator.id}"):
+        chat.send("hello")
+    with pytest.raises(NotFoundError, match="calculatr"):
+        client_any.chat("alpha").send("hello", tool_ids="calculatr")
+    assert not provider_any.requests and chat.id is None
+    assert {c.id for c in client_any.chats.list()} == chats_before
+
+
 # -- images ---------------------------------------------------------------------------------
 
 

@@ -73,6 +73,7 @@ class AsyncChatStream(AsyncStreamBase[Any]):
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
         # files= and knowledge= become the items the web UI attaches (paths are uploaded).
         client = chat._client
+        self.extras.tool_ids = await client.tools.check_ids(self.extras.tool_ids)
         attached = [
             *await client.files.attachments(self._params.pop("files", None)),
             *await client.knowledge.attachments(self._params.pop("knowledge", None)),

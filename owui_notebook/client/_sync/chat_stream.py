@@ -75,6 +75,7 @@ class ChatStream(StreamBase[Any]):
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
         # files= and knowledge= become the items the web UI attaches (paths are uploaded).
         client = chat._client
+        self.extras.tool_ids = client.tools.check_ids(self.extras.tool_ids)
         attached = [
             *client.files.attachments(self._params.pop("files", None)),
             *client.knowledge.attachments(self._params.pop("knowledge", None)),

@@ -35,3 +35,46 @@ class AsyncCompletions(AsyncResource):
         """A streamed completion; iterate it for text deltas."""
         body = completion_body(model, messages, stream=True, params=params)
         return AsyncCompletionStream(self._http, body)
+
+    async def completed(
+        self,
+        chat_id: str,
+        message_id: str,
+        model: str,
+        messages: list[dict[str, Any]],
+        *,
+        session_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Run the server's outlet filters over a finished turn (``/api/chat/completed``),
+        as the web UI did after each answer up to 0.8; returns the messages as the filters
+        left them. Newer servers run the filters inline and keep this for integrations."""
+        body = {
+            "model": model,
+            "messages": messages,
+            "chat_id": chat_id,
+            "id": message_id,
+            "session_id": session_id,
+        }
+        result = await self._http.request("POST", "/api/chat/completed", json=body)
+        return result if isinstance(result, dict) else {"messages": messages}
+
+    async def action(
+        self,
+        action_id: str,
+        chat_id: str,
+        message_id: str,
+        model: str,
+        messages: list[dict[str, Any]],
+        *,
+        session_id: str | None = None,
+    ) -> Any:
+        """Run a server action function (the buttons under an answer in the web UI) on a
+        message; returns what the action returns."""
+        body = {
+            "model": model,
+            "messages": messages,
+            "chat_id": chat_id,
+            "id": message_id,
+            "session_id": session_id,
+        }
+        return await self._http.request("POST", f"/api/chat/actions/{action_id}", json=body)

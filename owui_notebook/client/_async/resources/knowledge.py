@@ -134,6 +134,21 @@ class AsyncKnowledge(AsyncResource):
                 await self.delete(kb.id)
         return matched
 
+    async def delete_all(self, *, confirm: bool = False) -> builtins.list[KnowledgeBase]:
+        """Delete every knowledge base this user can see (their files stay uploaded).
+
+        Nothing happens without ``confirm=True``: there is no undo. Returns those deleted.
+        """
+        if confirm is not True:
+            raise ConfigurationError(
+                "delete_all deletes every knowledge base you can see, with no undo: "
+                "pass confirm=True to do it"
+            )
+        bases = await self.list()
+        for kb in bases:
+            await self.delete(kb.id)
+        return bases
+
     # -- files ------------------------------------------------------------------------------
 
     async def files(self, kb: KnowledgeRef) -> builtins.list[FileRecord]:

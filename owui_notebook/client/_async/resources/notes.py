@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from typing import Any
 
 from ...access import Access
@@ -14,6 +15,7 @@ from ...errors import (
 )
 from ...types import Note
 from .._resource import AsyncResource
+from ._access import access_form, resolve_access, uses_grants
 
 _BASE = "/api/v1/notes"
 
@@ -33,11 +35,6 @@ def note_html(markdown: str) -> str:
 def note_data(markdown: str) -> dict[str, Any]:
     """A note body as the web UI stores an imported Markdown file."""
     return {"content": {"json": None, "html": note_html(markdown), "md": markdown}}
-
-
-def _access_form(access: Access) -> dict[str, Any]:
-    # Both spellings: each release reads its own and ignores the other.
-    return {"access_control": access.access_control(), "access_grants": access.grants()}
 
 
 class AsyncNotes(AsyncResource):
@@ -85,33 +82,61 @@ class AsyncNotes(AsyncResource):
         return Note.model_validate(await self._get(f"{_BASE}/{note_id}"))
 
     async def create(
-        self, title: str, markdown: str = "", *, access: Access | str = "private"
+        self,
+        title: str,
+        markdown: str = "",
+        *,
+        access: Access | str = "private",
+        data: Mapping[str, Any] | None = None,
+        meta: Mapping[str, Any] | None = None,
     ) -> Note:
-        """A new note holding `markdown`; private to you unless `access` says otherwise."""
+        """A new note holding `markdown`; private to you unless `access` says otherwise.
+
+        `data` adds free-form keys to the note's body (``files``, ...; its ``content`` is
+        the Markdown's), `meta` is stored as given."""
         await self._check()
-        form: dict[str, Any] = {"title": title, "data": note_data(markdown), "meta": None}
-        form.update(_access_form(Access.of(access)))
+        form: dict[str, Any] = {
+            "title": title,
+            "data": {**(data or {}), **note_data(markdown)},
+            "meta": dict(meta) if meta is not None else None,
+        }
+        form.update(access_form(await resolve_access(self._client, access)))
         return Note.model_validate(await self._post(f"{_BASE}/create", form))
 
     async def update(
-        self, note_id: str, *, title: str | None = None, markdown: str | None = None
+        self,
+        note_id: str,
+        *,
+        title: str | None = None,
+        markdown: str | None = None,
+        data: Mapping[str, Any] | None = None,
+        meta: Mapping[str, Any] | None = None,
+        access: Access | str | None = None,
     ) -> Note:
-        """Change the title and/or the text; the rest stays as saved."""
+        """Change what is given; the rest stays as saved. `data` and `meta` are merged into
+        the stored ones; `access` goes through the server's access endpoint where it has one
+        (0.9+)."""
         await self._check()
+        new_access = await resolve_access(self._client, access) if access is not None else None
         current = await self.get(note_id)
+        body = {**(current.data or {}), **(data or {})}
+        if markdown is not None:
+            body.update(note_data(markdown))
         # Up to 0.8 an update replaces every field, so send back what is not being changed.
-        form: dict[str, Any] = {
-            "title": current.title if title is None else title,
-            "data": current.data
-            if markdown is None
-            else {**(current.data or {}), **note_data(markdown)},
-        }
-        if current.meta is not None:  # 0.9 merges meta into the stored one and fails on None
-            form["meta"] = current.meta
-        access = Access.from_record(current.model_dump())
-        if access is not None:
-            form.update(_access_form(access))
-        return Note.model_validate(await self._post(f"{_BASE}/{note_id}/update", form))
+        form: dict[str, Any] = {"title": current.title if title is None else title, "data": body}
+        if current.meta is not None or meta is not None:
+            # 0.9 merges meta into the stored one and fails on None
+            form["meta"] = {**(current.meta or {}), **(meta or {})}
+        stored = current.model_dump()
+        access_now = new_access or Access.from_record(stored)
+        if access_now is not None:
+            form.update(access_form(access_now))
+        note = Note.model_validate(await self._post(f"{_BASE}/{note_id}/update", form))
+        if new_access is not None and uses_grants(stored):
+            grants = {"access_grants": new_access.grants()}
+            await self._post(f"{_BASE}/{note_id}/access/update", grants)
+            note = await self.get(note_id)
+        return note
 
     async def delete(self, note_id: str) -> bool:
         await self._check()

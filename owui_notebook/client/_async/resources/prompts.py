@@ -14,10 +14,17 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ...access import Access
-from ...errors import ConfigurationError, NotFoundError, PermissionDeniedError
+from ...errors import (
+    ConfigurationError,
+    NotFoundError,
+    OpenWebUIError,
+    PermissionDeniedError,
+    PromptBatchError,
+)
 from ...prompt_template import expand
 from ...types import Prompt
 from .._resource import AsyncResource
+from ._access import resolve_access, uses_grants
 from ._permission import permitted
 from .models import suggest
 
@@ -139,7 +146,8 @@ class AsyncPrompts(AsyncResource):
         `BadRequestError` from the server.
         """
         bare = command_of(command)
-        form = self._form(await self._legacy(), bare, content, name, tags, Access.of(access))
+        resolved = await resolve_access(self._client, access)
+        form = self._form(await self._legacy(), bare, content, name, tags, resolved)
         body = await permitted(
             self._client, lambda: self._post(f"{_BASE}/create", form), "create prompts"
         )
@@ -155,7 +163,10 @@ class AsyncPrompts(AsyncResource):
         new_command: str | None = None,
         access: Access | str | None = None,
     ) -> Prompt:
-        """Change what is given; the rest stays as saved. `new_command` renames (0.9+)."""
+        """Change what is given; the rest stays as saved. `new_command` renames (0.9+).
+
+        `access` is applied through the server's own access endpoint where it has one
+        (0.9+: 0.12's update ignores access sent with the prompt)."""
         current = await self.get(command)
         legacy = await self._legacy()
         if new_command is not None and command_of(new_command) != current.command and legacy:
@@ -163,13 +174,14 @@ class AsyncPrompts(AsyncResource):
                 "this server keys prompts by command, so a prompt cannot be renamed: "
                 "create one under the new command and delete the old one"
             )
+        new_access = await resolve_access(self._client, access) if access is not None else None
         form = self._form(
             legacy,
             command_of(new_command) if new_command else current.command,
             current.content if content is None else content,
             current.name if name is None else name,
             current.tags if tags is None else tags,
-            Access.of(access) if access is not None else Access.from_record(current.model_dump()),
+            new_access or Access.from_record(current.model_dump()),
         )
         path = f"command/{current.command}" if legacy else f"id/{current.id}"
         body = await permitted(
@@ -177,6 +189,13 @@ class AsyncPrompts(AsyncResource):
             lambda: self._post(f"{_BASE}/{path}/update", form),
             f"change /{current.command}",
         )
+        if new_access is not None and isinstance(body, dict) and uses_grants(body):
+            grants = {"access_grants": new_access.grants()}
+            body = await permitted(
+                self._client,
+                lambda: self._post(f"{_BASE}/{path}/access/update", grants),
+                f"change who may use /{current.command}",
+            )
         return Prompt.from_server(body)
 
     async def delete(self, command: str) -> bool:
@@ -199,15 +218,20 @@ class AsyncPrompts(AsyncResource):
         prompts: Mapping[str, str] | Iterable[Mapping[str, Any]],
         *,
         access: Access | str = "private",
+        continue_on_error: bool = False,
     ) -> builtins.list[Prompt]:
         """Create several prompts: ``{"command": "content", ...}`` or dicts with the
-        arguments of `create`. All or none: taken or repeated commands are refused before
-        anything is saved, and a failure part-way deletes what this call created."""
+        arguments of `create`. All or none by default: taken or repeated commands are
+        refused before anything is saved, and a failure part-way deletes what this call
+        created. With `continue_on_error` each prompt that can be saved is, and
+        `PromptBatchError` lists those that could not (its ``created`` holds the rest)."""
         items: list[dict[str, Any]]  # arguments of `create`, not only strings
         if isinstance(prompts, Mapping):
             items = [{"command": c, "content": t} for c, t in prompts.items()]
         else:
             items = [dict(p) for p in prompts]
+        if continue_on_error:
+            return await self._create_each(items, access)
         commands = [command_of(p.get("command", "")) for p in items]
         repeated = sorted({c for c in commands if commands.count(c) > 1})
         if repeated:
@@ -229,6 +253,27 @@ class AsyncPrompts(AsyncResource):
             for prompt in created:
                 await self._delete_prompt(prompt)
             raise
+        return created
+
+    async def _create_each(
+        self, items: builtins.list[dict[str, Any]], access: Access | str
+    ) -> builtins.list[Prompt]:
+        created: list[Prompt] = []
+        failed: dict[str, str] = {}
+        taken = {p.command for p in await self.list()}
+        for item in items:
+            label = str(item.get("command", ""))
+            try:
+                bare = command_of(label)
+                if bare in taken:
+                    raise ConfigurationError(f"/{bare} is taken already")
+                item.setdefault("access", access)
+                created.append(await self.create(**item))
+                taken.add(bare)
+            except OpenWebUIError as exc:
+                failed[label] = str(exc)
+        if failed:
+            raise PromptBatchError(created, failed)
         return created
 
     async def delete_many(self, commands: Iterable[str]) -> int:

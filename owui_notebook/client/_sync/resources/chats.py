@@ -4,19 +4,26 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import Iterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ...access import Access
 from ...errors import (
     APIStatusError,
     BadRequestError,
     ConfigurationError,
     NotFoundError,
     UnexpectedResponseError,
+    UnsupportedFeatureError,
 )
 from ...types import ChatRecord, ChatSummary, Tag
 from .._resource import Resource
+from ._access import resolve_access
+
+if TYPE_CHECKING:
+    from ..chat import Chat
 
 _BASE = "/api/v1/chats"
 
@@ -48,7 +55,7 @@ class Chats(Resource):
         *,
         include_pinned: bool = False,
         include_folders: bool = False,
-    ) -> list[ChatSummary]:
+    ) -> builtins.list[ChatSummary]:
         """One page (60 rows, newest first) or, with ``page=None``, every non-archived chat."""
         return _summaries(
             self._get_list(
@@ -70,20 +77,123 @@ class Chats(Resource):
                 yield row
             page += 1
 
-    def search(self, text: str, page: int | None = None) -> list[ChatSummary]:
+    def search(self, text: str, page: int | None = None) -> builtins.list[ChatSummary]:
         """Chats whose title or messages match `text` (server-side search)."""
         return _summaries(self._get_list(f"{_BASE}/search", text=text, page=page))
 
-    def pinned(self) -> list[ChatSummary]:
+    def pinned(self) -> builtins.list[ChatSummary]:
         return _summaries(self._get_list(f"{_BASE}/pinned"))
 
-    def archived(self, page: int | None = None) -> list[ChatSummary]:
-        return _summaries(self._get_list(f"{_BASE}/archived", page=page))
+    def archived(
+        self,
+        page: int | None = None,
+        *,
+        query: str | None = None,
+        order_by: str | None = None,
+        direction: str | None = None,
+    ) -> builtins.list[ChatSummary]:
+        """Archived chats: one page (60 rows) or, with ``page=None``, every page. `query`
+        matches titles; `order_by` (``updated_at``, ``created_at``, ``title``) and
+        `direction` (``asc``, ``desc``) sort them."""
+        return self._pages(
+            f"{_BASE}/archived", page, query=query, order_by=order_by, direction=direction
+        )
 
-    def by_folder(self, folder_id: str) -> list[ChatRecord]:
+    def archived_count(self) -> int:
+        """How many chats are archived (counted here where the server has no count)."""
+        try:
+            body = self._get(f"{_BASE}/archived/count")
+        except (NotFoundError, UnexpectedResponseError):
+            body = None
+        if isinstance(body, int) and not isinstance(body, bool):
+            return body
+        return len(self.archived())
+
+    def list_by_user(
+        self,
+        user_id: str,
+        page: int | None = None,
+        *,
+        query: str | None = None,
+        order_by: str | None = None,
+        direction: str | None = None,
+    ) -> builtins.list[ChatSummary]:
+        """Another user's chats, archived ones too (admins, where the server allows admins
+        to see chats): one page of 60, or every page with ``page=None``."""
+        return self._pages(
+            f"{_BASE}/list/user/{user_id}",
+            page,
+            query=query,
+            order_by=order_by,
+            direction=direction,
+        )
+
+    def _pages(
+        self, path: str, page: int | None, **params: Any
+    ) -> builtins.list[ChatSummary]:
+        """One page of a listing or, with ``page=None``, every page until an empty one."""
+        if page is not None:
+            return _summaries(self._get_list(path, page=page, **params))
+        rows: dict[str, ChatSummary] = {}
+        number = 1
+        while True:
+            batch = _summaries(self._get_list(path, page=number, **params))
+            fresh = [r for r in batch if r.id not in rows]
+            if not fresh:  # empty, or a server that ignores the page and repeats itself
+                return list(rows.values())
+            rows.update((r.id, r) for r in fresh)
+            number += 1
+
+    def find(self, id_or_title: str) -> ChatSummary:
+        """A saved chat by id, or by exact title in any case (the newest if several).
+
+        The one lookup by title: the magics' ``%owui chat --continue`` uses it too."""
+        try:
+            record = self.get(id_or_title)
+            return ChatSummary.model_validate(record.model_dump())
+        except (NotFoundError, UnexpectedResponseError):
+            pass
+        except APIStatusError as exc:
+            if exc.status_code != 401:  # some releases answer 401 for a chat they lack
+                raise
+        wanted = id_or_title.strip().casefold()
+        matches = [c for c in self.search(id_or_title) if c.title.casefold() == wanted]
+        if not matches:
+            raise NotFoundError(
+                f"no chat with id or title {id_or_title!r}",
+                method="GET",
+                path=f"{_BASE}/search",
+                status_code=404,
+            )
+        return max(matches, key=lambda c: c.updated_at or 0)
+
+    def open(self, id_or_title: str, model: str | None = None) -> Chat:
+        """A saved chat, by id or title, loaded and ready to continue (``.send(...)``)."""
+        found = self.find(id_or_title)
+        chat = self._client.chat(model, chat_id=found.id)
+        chat.load()
+        return chat
+
+    def by_folder(self, folder_id: str) -> builtins.list[ChatRecord]:
         return [_record(r) for r in self._get_list(f"{_BASE}/folder/{folder_id}")]
 
-    def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> list[ChatSummary]:
+    def folder_list(
+        self, folder_id: str, page: int | None = None
+    ) -> builtins.list[ChatSummary]:
+        """The chats in a folder as summaries: one page (10) or every page with
+        ``page=None`` (built from the full chats where the server has no such listing)."""
+        path = f"{_BASE}/folder/{folder_id}/list"
+        try:
+            return self._pages(path, page)
+        except (NotFoundError, UnexpectedResponseError):
+            pass
+        rows = [ChatSummary.model_validate(r.model_dump()) for r in self.by_folder(folder_id)]
+        rows.sort(key=lambda r: r.updated_at or 0, reverse=True)
+        return rows if page is None else rows[(page - 1) * 10 : page * 10]
+
+    def by_tag(
+        self, name: str, *, skip: int = 0, limit: int = 50
+    ) -> builtins.list[ChatSummary]:
         body = self._post(f"{_BASE}/tags", {"name": name, "skip": skip, "limit": limit})
         return _summaries(body or [])
 
@@ -92,14 +202,14 @@ class Chats(Resource):
         for row in self._http.records("GET", f"{_BASE}/all"):
             yield _record(row)
 
-    def all_db(self) -> list[ChatRecord]:
+    def all_db(self) -> builtins.list[ChatRecord]:
         """Every chat of every user, with message trees (admins; the server's admin export)."""
         return [_record(r) for r in self._get_list(f"{_BASE}/all/db")]
 
-    def all_archived(self) -> list[ChatRecord]:
+    def all_archived(self) -> builtins.list[ChatRecord]:
         return [_record(r) for r in self._get_list(f"{_BASE}/all/archived")]
 
-    def all_tags(self) -> list[Tag]:
+    def all_tags(self) -> builtins.list[Tag]:
         return [Tag.model_validate(r) for r in self._get_list(f"{_BASE}/all/tags")]
 
     # -- one chat ---------------------------------------------------------------------------
@@ -154,7 +264,38 @@ class Chats(Resource):
     def clone(self, chat_id: str, *, title: str | None = None) -> ChatRecord:
         return _record(self._post(f"{_BASE}/{chat_id}/clone", {"title": title}))
 
-    def import_chats(self, chats: list[dict[str, Any]]) -> list[ChatRecord]:
+    def compact(self, chat_id: str, *, model: str | None = None) -> dict[str, Any]:
+        """Ask the server to summarise the older part of a long chat so that it fits the
+        model's context (its reply says whether it ``compacted`` and what it dropped)."""
+        path = f"{_BASE}/{chat_id}/compact"
+        try:
+            body = self._post(path, {"model": model} if model else None)
+        except (NotFoundError, UnexpectedResponseError):
+            raise self._newer("chat compaction", "chat_compact", "0.12.4") from None
+        except APIStatusError as exc:
+            if exc.status_code != 405:
+                raise
+            raise self._newer("chat compaction", "chat_compact", "0.12.4") from None
+        return body if isinstance(body, dict) else {"result": body}
+
+    def message_event(
+        self, chat_id: str, message_id: str, type: str, data: dict[str, Any]
+    ) -> bool:
+        """Send an event to a message as a tool would (``status``, ``message``, ``replace``,
+        ``citation``, ...): open web UIs show it, and the server saves what it persists."""
+        path = f"{_BASE}/{chat_id}/messages/{message_id}/event"
+        return bool(self._post(path, {"type": type, "data": data}))
+
+    def _newer(self, what: str, feature: str, has_it: str) -> UnsupportedFeatureError:
+        version = self._client.version()
+        return UnsupportedFeatureError(
+            f"this server (Open WebUI {version}) has no {what}; it needs a newer "
+            f"Open WebUI ({has_it} has it)",
+            feature=feature,
+            have=version,
+        )
+
+    def import_chats(self, chats: builtins.list[dict[str, Any]]) -> builtins.list[ChatRecord]:
         """Import chats as they are (each ``{"chat": {...}, "meta"?, "pinned"?, "folder_id"?}``).
 
         Newer servers take a batch; older ones (0.6.x) one chat per request.
@@ -214,7 +355,7 @@ class Chats(Resource):
         folder: str | None = None,
         outside_folders: bool = False,
         dry_run: bool = False,
-    ) -> list[ChatSummary]:
+    ) -> builtins.list[ChatSummary]:
         """Archive every chat last changed more than `days` ago; returns those chats.
 
         `folder` (a name or id) limits it to that folder, `outside_folders` to chats in no
@@ -265,13 +406,63 @@ class Chats(Resource):
 
     def share(self, chat_id: str) -> ChatRecord:
         """Create a share link; the record's ``share_id`` names it (``/s/<share_id>``)."""
-        return _record(self._post(f"{_BASE}/{chat_id}/share"))
+        record = _record(self._post(f"{_BASE}/{chat_id}/share"))
+        if not record.share_id and record.id != chat_id:
+            # Up to 0.6 the answer is the shared copy (its id is the share id): the chat
+            # itself is what callers expect, with share_id set.
+            record = self.get(chat_id)
+        return record
 
     def unshare(self, chat_id: str) -> bool:
         return bool(self._delete(f"{_BASE}/{chat_id}/share"))
 
     def get_shared(self, share_id: str) -> ChatRecord:
         return _record(self._get(f"{_BASE}/share/{share_id}"))
+
+    def clone_shared(self, share_id: str) -> ChatRecord:
+        """A chat of your own copied from a shared one (by its ``share_id``)."""
+        return _record(self._post(f"{_BASE}/{share_id}/clone/shared"))
+
+    def unshare_all(self) -> bool:
+        """Delete every share link of this user (chat by chat where the server has no
+        call for it)."""
+        done = self._if_supported("DELETE", f"{_BASE}/share/all")
+        if done is not None:
+            return done
+        for record in self.all():
+            if record.share_id:
+                self.unshare(record.id)
+        return True
+
+    def shared_access(self, chat_id: str) -> Access:
+        """Who may open a shared chat's link (0.9+; before that, anyone signed in)."""
+        try:
+            grants = self._get(f"{_BASE}/shared/{chat_id}/access")
+        except (NotFoundError, UnexpectedResponseError):
+            raise self._newer(
+                "access control on shared chats", "shared_access", "0.9.5"
+            ) from None
+        stored = {"access_grants": grants if isinstance(grants, list) else []}
+        return Access.from_record(stored) or Access.private()
+
+    def set_shared_access(self, chat_id: str, access: Access | str) -> Access:
+        """Set who may open a shared chat's link (``"public"``: anyone signed in; groups by
+        name or id); returns the access now stored."""
+        resolved = resolve_access(self._client, access)
+        path = f"{_BASE}/shared/{chat_id}/access/update"
+        try:
+            self._post(path, {"access_grants": resolved.grants()})
+        except (NotFoundError, UnexpectedResponseError):
+            raise self._newer(
+                "access control on shared chats", "shared_access", "0.9.5"
+            ) from None
+        except APIStatusError as exc:
+            if exc.status_code != 405:
+                raise
+            raise self._newer(
+                "access control on shared chats", "shared_access", "0.9.5"
+            ) from None
+        return self.shared_access(chat_id)
 
     def move_to_folder(self, chat_id: str, folder_id: str | None) -> ChatRecord:
         """Put a chat in a folder (``None`` takes it out of any folder)."""
@@ -290,14 +481,14 @@ class Chats(Resource):
 
     # -- tags -------------------------------------------------------------------------------
 
-    def tags(self, chat_id: str) -> list[Tag]:
+    def tags(self, chat_id: str) -> builtins.list[Tag]:
         return [Tag.model_validate(r) for r in self._get_list(f"{_BASE}/{chat_id}/tags")]
 
-    def add_tag(self, chat_id: str, name: str) -> list[Tag]:
+    def add_tag(self, chat_id: str, name: str) -> builtins.list[Tag]:
         body = self._post(f"{_BASE}/{chat_id}/tags", {"name": name})
         return [Tag.model_validate(r) for r in body or []]
 
-    def remove_tag(self, chat_id: str, name: str) -> list[Tag]:
+    def remove_tag(self, chat_id: str, name: str) -> builtins.list[Tag]:
         body = self._http.request("DELETE", f"{_BASE}/{chat_id}/tags", json={"name": name})
         return [Tag.model_validate(r) for r in body or []]
 

@@ -37,3 +37,46 @@ class Completions(Resource):
         """A streamed completion; iterate it for text deltas."""
         body = completion_body(model, messages, stream=True, params=params)
         return CompletionStream(self._http, body)
+
+    def completed(
+        self,
+        chat_id: str,
+        message_id: str,
+        model: str,
+        messages: list[dict[str, Any]],
+        *,
+        session_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Run the server's outlet filters over a finished turn (``/api/chat/completed``),
+        as the web UI did after each answer up to 0.8; returns the messages as the filters
+        left them. Newer servers run the filters inline and keep this for integrations."""
+        body = {
+            "model": model,
+            "messages": messages,
+            "chat_id": chat_id,
+            "id": message_id,
+            "session_id": session_id,
+        }
+        result = self._http.request("POST", "/api/chat/completed", json=body)
+        return result if isinstance(result, dict) else {"messages": messages}
+
+    def action(
+        self,
+        action_id: str,
+        chat_id: str,
+        message_id: str,
+        model: str,
+        messages: list[dict[str, Any]],
+        *,
+        session_id: str | None = None,
+    ) -> Any:
+        """Run a server action function (the buttons under an answer in the web UI) on a
+        message; returns what the action returns."""
+        body = {
+            "model": model,
+            "messages": messages,
+            "chat_id": chat_id,
+            "id": message_id,
+            "session_id": session_id,
+        }
+        return self._http.request("POST", f"/api/chat/actions/{action_id}", json=body)

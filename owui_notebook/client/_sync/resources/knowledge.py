@@ -136,6 +136,21 @@ class Knowledge(Resource):
                 self.delete(kb.id)
         return matched
 
+    def delete_all(self, *, confirm: bool = False) -> builtins.list[KnowledgeBase]:
+        """Delete every knowledge base this user can see (their files stay uploaded).
+
+        Nothing happens without ``confirm=True``: there is no undo. Returns those deleted.
+        """
+        if confirm is not True:
+            raise ConfigurationError(
+                "delete_all deletes every knowledge base you can see, with no undo: "
+                "pass confirm=True to do it"
+            )
+        bases = self.list()
+        for kb in bases:
+            self.delete(kb.id)
+        return bases
+
     # -- files ------------------------------------------------------------------------------
 
     def files(self, kb: KnowledgeRef) -> builtins.list[FileRecord]:

@@ -20,6 +20,7 @@ from ...errors import (
 )
 from ...types import Model
 from .._resource import Resource
+from ._access import access_form, resolve_access, uses_grants
 from ._permission import permitted
 
 _MODEL = "/api/v1/models/model"
@@ -48,9 +49,14 @@ class Models(Resource):
             status_code=404,
         )
 
-    def base(self) -> builtins.list[dict[str, Any]]:
-        """Base models from the connections, as stored for admins (``/api/v1/models/base``)."""
-        return self._get_list("/api/v1/models/base")
+    def base(self) -> builtins.list[Model]:
+        """The models the server's connections provide (not workspace models built on them).
+
+        The server's ``/api/v1/models/base`` lists only base models an admin has given
+        settings (access, a name), so it is empty on a fresh server; the model list is the
+        truth for every user.
+        """
+        return [m for m in self.list() if _is_connection_model(m)]
 
     def custom(self) -> builtins.list[dict[str, Any]]:
         """Custom models (workspace models built on a base model), every page.
@@ -117,7 +123,7 @@ class Models(Resource):
             "meta": meta,
             "params": {**(params or {}), **({"system": system} if system is not None else {})},
             "is_active": active,
-            **_access_form(Access.of(access)),
+            **access_form(resolve_access(self._client, access)),
         }
         permitted(
             self._client,
@@ -199,10 +205,12 @@ class Models(Resource):
         *,
         match: str | None = None,
     ) -> builtins.list[str]:
-        """Set who may use workspace models: the models in `ids`, or those whose id or name
-        contains `match` (case-insensitive). All or none: every model must exist and be
-        yours (or you an admin), checked before any changes. Returns the ids changed."""
-        access = Access.of(access)
+        """Set who may use models: the models in `ids`, or the workspace models whose id or
+        name contains `match` (case-insensitive). `ids` may name a connection's base model
+        (admins): the server then keeps an entry over it, as its web UI does. All or none:
+        every model must exist and be yours (or you an admin), checked before any changes.
+        Returns the ids changed."""
+        access = resolve_access(self._client, access)
         targets = self._targets(ids, match)
         me = self._client.me()
         locked = [t["id"] for t in targets if me.role != "admin" and t.get("user_id") != me.id]
@@ -215,13 +223,37 @@ class Models(Resource):
                 status_code=403,
             )
         for target in targets:
-            if "access_grants" in target:
-                form = {"id": target["id"], "name": target.get("name"), **_access_form(access)}
-                self._post(f"{_MODEL}/access/update", form)
-            else:  # up to 0.8 access is part of the model's form
-                form = {**_stored_form(target), **_access_form(access)}
-                self._post(f"{_MODEL}/update", form, id=target["id"])
+            self._set_access(target, access)
+        self._reload_server_list()
         return [t["id"] for t in targets]
+
+    def _set_access(self, target: dict[str, Any], access: Access) -> None:
+        grants_form = {"id": target["id"], "name": target.get("name"), **access_form(access)}
+        if uses_grants(target):
+            self._post(f"{_MODEL}/access/update", grants_form)
+        elif "base_model_id" in target:  # up to 0.8 access is part of the model's form
+            form = {**_stored_form(target), **access_form(access)}
+            self._post(f"{_MODEL}/update", form, id=target["id"])
+        else:  # a base model with no entry yet: 0.9+ make one, older releases need a create
+            try:
+                self._post(f"{_MODEL}/access/update", grants_form)
+            except (NotFoundError, UnexpectedResponseError):
+                self._post(
+                    "/api/v1/models/create", {**_base_entry(target), **access_form(access)}
+                )
+            except APIStatusError as exc:
+                if exc.status_code != 405:
+                    raise
+                self._post(
+                    "/api/v1/models/create", {**_base_entry(target), **access_form(access)}
+                )
+
+    def _stored_base(self) -> builtins.list[dict[str, Any]]:
+        """Entries admins keep over base models (their access, name); [] for other users."""
+        me = self._client.me()
+        if me.role != "admin":
+            return []
+        return [r for r in self._get_list("/api/v1/models/base") if isinstance(r, dict)]
 
     def _targets(
         self, ids: Iterable[str] | str | None, match: str | None
@@ -247,10 +279,15 @@ class Models(Resource):
             return found
         wanted = [ids] if isinstance(ids, str) else list(dict.fromkeys(ids or []))
         by_id = {m.get("id"): m for m in custom}
+        if any(i not in by_id for i in wanted):
+            for row in self._stored_base():
+                by_id.setdefault(row.get("id"), row)
+            for model in self.base():
+                by_id.setdefault(model.id, {"id": model.id, "name": model.name})
         missing = [i for i in wanted if i not in by_id]
         if missing:
             raise NotFoundError(
-                f"no workspace model {', '.join(map(repr, missing))}; nothing was changed"
+                f"no model {', '.join(map(repr, missing))}; nothing was changed"
                 + suggest(missing[0], [str(k) for k in by_id]),
                 method="GET",
                 path=_MODEL,
@@ -259,9 +296,22 @@ class Models(Resource):
         return [by_id[i] for i in wanted]
 
 
-def _access_form(access: Access) -> dict[str, Any]:
-    # Both spellings: each release reads its own and ignores the other.
-    return {"access_control": access.access_control(), "access_grants": access.grants()}
+def _is_connection_model(model: Model) -> bool:
+    """A model straight from a connection: not a workspace model over one, not the arena."""
+    info = model.info or {}
+    return not model.arena and not info.get("base_model_id") and model.owned_by != "arena"
+
+
+def _base_entry(target: dict[str, Any]) -> dict[str, Any]:
+    """The entry the web UI saves to give a base model settings: its own id, no base."""
+    return {
+        "id": target["id"],
+        "base_model_id": None,
+        "name": target.get("name") or target["id"],
+        "meta": {},
+        "params": {},
+        "is_active": True,
+    }
 
 
 def _stored_form(record: dict[str, Any]) -> dict[str, Any]:
@@ -277,7 +327,7 @@ def _stored_form(record: dict[str, Any]) -> dict[str, Any]:
     }
     access = Access.from_record(record)
     if access is not None:
-        form.update(_access_form(access))
+        form.update(access_form(access))
     return form
 
 

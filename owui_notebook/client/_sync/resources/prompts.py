@@ -16,10 +16,17 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ...access import Access
-from ...errors import ConfigurationError, NotFoundError, PermissionDeniedError
+from ...errors import (
+    ConfigurationError,
+    NotFoundError,
+    OpenWebUIError,
+    PermissionDeniedError,
+    PromptBatchError,
+)
 from ...prompt_template import expand
 from ...types import Prompt
 from .._resource import Resource
+from ._access import resolve_access, uses_grants
 from ._permission import permitted
 from .models import suggest
 
@@ -141,7 +148,8 @@ class Prompts(Resource):
         `BadRequestError` from the server.
         """
         bare = command_of(command)
-        form = self._form(self._legacy(), bare, content, name, tags, Access.of(access))
+        resolved = resolve_access(self._client, access)
+        form = self._form(self._legacy(), bare, content, name, tags, resolved)
         body = permitted(
             self._client, lambda: self._post(f"{_BASE}/create", form), "create prompts"
         )
@@ -157,7 +165,10 @@ class Prompts(Resource):
         new_command: str | None = None,
         access: Access | str | None = None,
     ) -> Prompt:
-        """Change what is given; the rest stays as saved. `new_command` renames (0.9+)."""
+        """Change what is given; the rest stays as saved. `new_command` renames (0.9+).
+
+        `access` is applied through the server's own access endpoint where it has one
+        (0.9+: 0.12's update ignores access sent with the prompt)."""
         current = self.get(command)
         legacy = self._legacy()
         if new_command is not None and command_of(new_command) != current.command and legacy:
@@ -165,13 +176,14 @@ class Prompts(Resource):
                 "this server keys prompts by command, so a prompt cannot be renamed: "
                 "create one under the new command and delete the old one"
             )
+        new_access = resolve_access(self._client, access) if access is not None else None
         form = self._form(
             legacy,
             command_of(new_command) if new_command else current.command,
             current.content if content is None else content,
             current.name if name is None else name,
             current.tags if tags is None else tags,
-            Access.of(access) if access is not None else Access.from_record(current.model_dump()),
+            new_access or Access.from_record(current.model_dump()),
         )
         path = f"command/{current.command}" if legacy else f"id/{current.id}"
         body = permitted(
@@ -179,6 +191,13 @@ class Prompts(Resource):
             lambda: self._post(f"{_BASE}/{path}/update", form),
             f"change /{current.command}",
         )
+        if new_access is not None and isinstance(body, dict) and uses_grants(body):
+            grants = {"access_grants": new_access.grants()}
+            body = permitted(
+                self._client,
+                lambda: self._post(f"{_BASE}/{path}/access/update", grants),
+                f"change who may use /{current.command}",
+            )
         return Prompt.from_server(body)
 
     def delete(self, command: str) -> bool:
@@ -201,15 +220,20 @@ class Prompts(Resource):
         prompts: Mapping[str, str] | Iterable[Mapping[str, Any]],
         *,
         access: Access | str = "private",
+        continue_on_error: bool = False,
     ) -> builtins.list[Prompt]:
         """Create several prompts: ``{"command": "content", ...}`` or dicts with the
-        arguments of `create`. All or none: taken or repeated commands are refused before
-        anything is saved, and a failure part-way deletes what this call created."""
+        arguments of `create`. All or none by default: taken or repeated commands are
+        refused before anything is saved, and a failure part-way deletes what this call
+        created. With `continue_on_error` each prompt that can be saved is, and
+        `PromptBatchError` lists those that could not (its ``created`` holds the rest)."""
         items: list[dict[str, Any]]  # arguments of `create`, not only strings
         if isinstance(prompts, Mapping):
             items = [{"command": c, "content": t} for c, t in prompts.items()]
         else:
             items = [dict(p) for p in prompts]
+        if continue_on_error:
+            return self._create_each(items, access)
         commands = [command_of(p.get("command", "")) for p in items]
         repeated = sorted({c for c in commands if commands.count(c) > 1})
         if repeated:
@@ -231,6 +255,27 @@ class Prompts(Resource):
             for prompt in created:
                 self._delete_prompt(prompt)
             raise
+        return created
+
+    def _create_each(
+        self, items: builtins.list[dict[str, Any]], access: Access | str
+    ) -> builtins.list[Prompt]:
+        created: list[Prompt] = []
+        failed: dict[str, str] = {}
+        taken = {p.command for p in self.list()}
+        for item in items:
+            label = str(item.get("command", ""))
+            try:
+                bare = command_of(label)
+                if bare in taken:
+                    raise ConfigurationError(f"/{bare} is taken already")
+                item.setdefault("access", access)
+                created.append(self.create(**item))
+                taken.add(bare)
+            except OpenWebUIError as exc:
+                failed[label] = str(exc)
+        if failed:
+            raise PromptBatchError(created, failed)
         return created
 
     def delete_many(self, commands: Iterable[str]) -> int:

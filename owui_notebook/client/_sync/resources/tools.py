@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from typing import Any
 
 from ...errors import NotFoundError
@@ -34,6 +35,27 @@ class Tools(Resource):
                 path=f"{_BASE}/id/{tool_id}",
                 status_code=404,
             ) from None
+
+    def check_ids(self, tool_ids: Iterable[str]) -> builtins.list[str]:
+        """`tool_ids` without repeats, each checked against the tools this user may use.
+
+        The server silently ignores a tool id it does not know, so a typo would only show as
+        a tool that never runs: an unknown one is a `NotFoundError` before anything is sent.
+        """
+        wanted = list(dict.fromkeys(tool_ids))
+        if not wanted:
+            return wanted
+        known = {t.id for t in self.list()}
+        for tool_id in wanted:
+            if tool_id not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                raise NotFoundError(
+                    f"{tool_id}: no such tool on this server (tools you may use: {listed})",
+                    method="GET",
+                    path=f"{_BASE}/",
+                    status_code=404,
+                )
+        return wanted
 
     def create(
         self, tool_id: str, content: str, *, name: str | None = None, description: str = ""

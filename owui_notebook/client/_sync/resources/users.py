@@ -18,11 +18,45 @@ ROLES = ("admin", "user", "pending")
 class Users(Resource):
     """``client.users``: list, get, find, change role, delete (the server allows admins only)."""
 
-    def list(self) -> builtins.list[User]:
-        """Every user account."""
-        body = self._get(f"{_BASE}/all")
+    def list(
+        self,
+        page: int | None = None,
+        *,
+        query: str | None = None,
+        order_by: str | None = None,
+        direction: str | None = None,
+    ) -> builtins.list[User]:
+        """Every user account, or with `page` one page of the server's listing (30 a page,
+        from 1). `query` matches name or email; `order_by` (``name``, ``email``,
+        ``created_at``, ``last_active_at``, ``role``) and `direction` (``asc``, ``desc``)
+        sort."""
+        if page is None and query is None and order_by is None and direction is None:
+            body = self._get(f"{_BASE}/all")
+            rows = body.get("users") if isinstance(body, dict) else body
+            return [User.model_validate(r) for r in rows or [] if isinstance(r, dict)]
+        if page is not None:
+            if page < 1:
+                raise ConfigurationError(f"pages start at 1, not {page}")
+            return (self._page(page, query, order_by, direction))[0]
+        users: builtins.list[User] = []
+        number = 1
+        while True:
+            batch, total = self._page(number, query, order_by, direction)
+            users += batch
+            if not batch or total is None or len(users) >= total:
+                return users
+            number += 1
+
+    def _page(
+        self, page: int, query: str | None, order_by: str | None, direction: str | None
+    ) -> tuple[builtins.list[User], int | None]:
+        body = self._get(
+            f"{_BASE}/", page=page, query=query, order_by=order_by, direction=direction
+        )
         rows = body.get("users") if isinstance(body, dict) else body
-        return [User.model_validate(r) for r in rows or [] if isinstance(r, dict)]
+        total = body.get("total") if isinstance(body, dict) else None
+        users = [User.model_validate(r) for r in rows or [] if isinstance(r, dict)]
+        return users, total if isinstance(total, int) else None
 
     def get(self, user_id: str) -> User:
         """One user with email and role (0.6's own endpoint gives only a name: the list
