@@ -120,7 +120,7 @@ def run_notebook(
         if on_cell is not None:
             on_cell(report, code_cells)
 
-    class _Client(NotebookClient):  # type: ignore[misc]
+    class _Client(NotebookClient):
         def process_message(self, msg: dict[str, Any], cell: Any, cell_index: int) -> Any:
             if msg.get("msg_type") == "update_display_data":
                 text = (msg.get("content") or {}).get("data", {}).get("text/plain", "")

@@ -53,7 +53,7 @@ from urllib.parse import unquote, urlsplit
 try:
     from .demo_models import DEMO_KNOBS, demo_answer
 except ImportError:  # run as a script: python provider.py (demo_models.py sits beside it)
-    from demo_models import DEMO_KNOBS, demo_answer  # type: ignore[no-redef]
+    from demo_models import DEMO_KNOBS, demo_answer  # type: ignore[import-not-found,no-redef]
 
 __all__ = [
     "DEFAULT_MODELS",
