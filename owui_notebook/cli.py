@@ -5,12 +5,15 @@ owui-notebook demo --url URL    # the same against your own server ($OWUI_API_KE
 owui-notebook sandbox           # a local Open WebUI with demo models, until Ctrl-C
 owui-notebook lab               # the sandbox and JupyterLab on notebooks/, until Ctrl-C
 owui-notebook run NOTEBOOK...   # run notebooks against $OWUI_URL or a running sandbox
+owui-notebook notebooks DIR     # copy the example notebooks into DIR
+owui-notebook cache list        # the installed Open WebUI releases (~3 GB each); cache clear
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -22,14 +25,12 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from .client._connection import KEY_ENV, URL_ENV, resolve_connection
+from .shipped_notebooks import QUICKSTART, copy_notebooks, notebooks_dir
 
 if TYPE_CHECKING:
     from .notebook_runner import CellReport
     from .sandbox import Sandbox
 
-# The clone's notebooks/ (an editable install), else ./notebooks.
-_REPO_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-QUICKSTART = "01-quickstart.ipynb"
 DEFAULT_OUT = Path("build") / "demo"
 
 
@@ -43,16 +44,6 @@ def _say(*parts: object, file: TextIO | None = None) -> None:
 
 def _log(message: str) -> None:
     _say(f"[owui-notebook] {message}", file=sys.stderr)
-
-
-def _notebooks_dir() -> Path:
-    for candidate in (_REPO_NOTEBOOKS, Path.cwd() / "notebooks"):
-        if (candidate / QUICKSTART).exists():
-            return candidate
-    raise SystemExit(
-        "cannot find the notebooks/ folder: run this from a clone of owui-notebook, "
-        "or pass the notebook's path"
-    )
 
 
 def _stop_on_sigterm() -> None:
@@ -69,6 +60,7 @@ def _sandbox(args: argparse.Namespace, *, announce: bool = False) -> Iterator[Sa
     """A started sandbox, published for notebooks on this machine while it runs."""
     from .sandbox import Sandbox
     from .sandbox.connection import SandboxLink, clear_link, write_link
+    from .sandbox.provider import DEMO_MODELS
 
     provider_key = os.environ.get(args.provider_key_env) if args.provider_key_env else None
     box = Sandbox(
@@ -77,6 +69,8 @@ def _sandbox(args: argparse.Namespace, *, announce: bool = False) -> Iterator[Sa
         data_dir=args.data_dir,
         provider_url=args.provider_url,
         provider_key=provider_key,
+        # People see these: paced like real models, answering in Markdown (tests use the echo).
+        models=DEMO_MODELS if args.provider_url is None else None,
         log=_log,
     )
     _log(
@@ -99,11 +93,14 @@ def _sandbox(args: argparse.Namespace, *, announce: bool = False) -> Iterator[Sa
 
 def _announce(box: Sandbox) -> None:
     from .client import OpenWebUI
+    from .sandbox.demo_models import DEMO_NOTE
 
     with OpenWebUI(box.url, box.api_key) as client:
         models = ", ".join(m.id for m in client.models.list()) or "(none yet)"
     _say(f"Open WebUI {box.version} sandbox running at {box.url}")
     _say(f"  models:       {models}")
+    if box.provider is not None:
+        _say(f"                (demo models: {DEMO_NOTE}; --provider-url for real ones)")
     _say(f"  web UI login: {box.admin_email} / {box.admin_password}")
     _say(f"  API key:      {box.api_key}")
     _say("In a notebook on this machine (it finds this sandbox by itself):")
@@ -159,7 +156,7 @@ def _run_notebooks(paths: list[Path], out: Path, env: dict[str, str] | None) -> 
 
 def _notebook_paths(names: list[str]) -> list[Path]:
     if not names:
-        return [_notebooks_dir() / QUICKSTART]
+        return [notebooks_dir() / QUICKSTART]
     paths = [Path(n) for n in names]
     for p in paths:
         if not p.exists():
@@ -167,15 +164,57 @@ def _notebook_paths(names: list[str]) -> list[Path]:
     return paths
 
 
+_DEMO_STATE = ".owui-notebook-demo.json"
+
+
+def _demo_port(data_dir: Path) -> int:
+    """The port the demo's sandbox used last time with this data dir, if it is free (so that
+    the links in earlier executed notebooks work again), else a new one; remembered there."""
+    from .sandbox.server import _port_free, free_port
+
+    state = data_dir / _DEMO_STATE
+    port = None
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        port = int(json.loads(state.read_text())["port"])
+    if port is None or not _port_free(port):
+        port = free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    state.write_text(json.dumps({"port": port}))
+    return port
+
+
 def demo(args: argparse.Namespace) -> int:
     paths = _notebook_paths(args.notebooks)
+    out = Path(args.out)
+    if not args.url:
+        from .sandbox.common import cache_dir
+
+        # Kept, not a temporary folder: the executed notebook links to these chats.
+        args.data_dir = Path(args.data_dir or cache_dir() / "demo").expanduser()
+        if args.port is None:
+            args.port = _demo_port(args.data_dir)
     _stop_on_sigterm()
     try:
         with _server_env(args) as env:
-            return _run_notebooks(paths, Path(args.out), env)
+            code = _run_notebooks(paths, out, env)
     except KeyboardInterrupt:
         _say("\nstopped", file=sys.stderr)
         return 130
+    if not args.notebooks:
+        # The quickstart's "Next:" links are relative: put the notebooks they name beside it.
+        copy_notebooks(out)
+        _say(f"the other example notebooks are beside it in {out}")
+    if not args.url and args.provider_url is None:
+        from .sandbox.demo_models import DEMO_NOTE
+
+        _say(f"The answers came from the sandbox's demo models ({DEMO_NOTE}).")
+    if not args.url:
+        _say(
+            f"The sandbox has stopped; its chats are kept in {args.data_dir}. The chat links in "
+            f"the executed notebook work again while this runs:\n"
+            f"  owui-notebook sandbox --data-dir {args.data_dir} --port {args.port}"
+        )
+    return code
 
 
 def run(args: argparse.Namespace) -> int:
@@ -202,7 +241,7 @@ def sandbox(args: argparse.Namespace) -> int:
 
 def lab(args: argparse.Namespace) -> int:
     _stop_on_sigterm()
-    jupyter = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={_notebooks_dir()}"]
+    jupyter = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={notebooks_dir()}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         jupyter.append("--allow-root")  # containers often run as root; Jupyter refuses it bare
     try:
@@ -223,13 +262,54 @@ def lab(args: argparse.Namespace) -> int:
     return 0
 
 
+def notebooks(args: argparse.Namespace) -> int:
+    """Copy the example notebooks into a folder of the user's choice (an existing one is kept)."""
+    written = copy_notebooks(args.dir, force=args.force)
+    for path in written:
+        _say(f"wrote {path}")
+    kept = sorted({p.name for p in notebooks_dir().glob("*.ipynb")} - {p.name for p in written})
+    if kept:
+        _say(f"kept (already there; --force overwrites): {', '.join(kept)}")
+    _say(f"open them with: jupyter lab {args.dir}   (owui-notebook sandbox gives them a server)")
+    return 0
+
+
+def cache(args: argparse.Namespace) -> int:
+    """List or remove what ~/.cache/owui-notebook holds (each Open WebUI release: ~3 GB)."""
+    from .sandbox.cache import cache_entries, clear_cache, human_size
+    from .sandbox.common import cache_dir
+
+    if args.action == "clear":
+        removed, skipped = clear_cache(args.version)
+        for entry in removed:
+            _say(f"removed Open WebUI {entry.version} ({human_size(entry.bytes)}): {entry.path}")
+        for reason in skipped:
+            _say(reason, file=sys.stderr)
+        if not removed and not skipped:
+            _say("no Open WebUI release is installed")
+        return 1 if skipped else 0
+    if args.version:
+        raise SystemExit("a VERSION goes with `cache clear`, not `cache list`")
+    entries = cache_entries()
+    _say(f"{cache_dir()} (set $OWUI_NOTEBOOK_CACHE to move it)")
+    for entry in entries:
+        label = f"Open WebUI {entry.version}" if entry.version else entry.path.name
+        _say(f"  {label:<22} {human_size(entry.bytes):>9}  {entry.path}")
+    total = sum(e.bytes for e in entries)
+    _say(f"  {'total':<22} {human_size(total):>9}" if entries else "  (empty)")
+    return 0
+
+
 def _sandbox_options(p: argparse.ArgumentParser) -> None:
     from .sandbox import DEFAULT_VERSION
 
     p.add_argument("--server-version", default=DEFAULT_VERSION, help="Open WebUI release")
     p.add_argument("--port", type=int, default=None, help="port for the sandbox (default: free)")
     p.add_argument(
-        "--data-dir", default=None, help="keep the sandbox's chats and users here between runs"
+        "--data-dir",
+        default=None,
+        help="keep the sandbox's chats and users here between runs "
+        "(demo: default ~/.cache/owui-notebook/demo)",
     )
     p.add_argument(
         "--provider-url",
@@ -287,6 +367,18 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=run)
     p.add_argument("--out", default=str(DEFAULT_OUT), help="where the executed notebooks go")
     p.add_argument("notebooks", nargs="+", help="notebooks to run")
+
+    p = sub.add_parser("notebooks", help="copy the example notebooks into a folder")
+    p.set_defaults(func=notebooks)
+    p.add_argument("dir", help="folder to copy them into (created if missing)")
+    p.add_argument("--force", action="store_true", help="overwrite notebooks already there")
+
+    p = sub.add_parser(
+        "cache", help="list or remove the installed Open WebUI releases (about 3 GB each)"
+    )
+    p.set_defaults(func=cache)
+    p.add_argument("action", nargs="?", choices=["list", "clear"], default="list")
+    p.add_argument("version", nargs="?", help="with clear: only this release (default: all)")
 
     from .dataset._cli import add_parser as add_export
 

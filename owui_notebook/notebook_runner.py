@@ -22,13 +22,19 @@ _PREVIEW_LINES = 6
 @dataclass
 class CellReport:
     """One executed code cell: its number among the code cells (from 1), its first source
-    line, seconds, and what it showed."""
+    line, seconds, and what it showed.
+
+    ``updates`` holds the length of the plain text of each live update of a display the cell
+    made (``update_display_data``: an answer streaming in), in the order they arrived; the
+    saved notebook keeps only the last state.
+    """
 
     number: int
     source: str
     seconds: float
     text: str
     error: str | None = None
+    updates: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -91,6 +97,7 @@ def run_notebook(
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
     run = NotebookRun(nb, None, None)
     started: dict[int, float] = {}
+    updates: dict[int, list[int]] = {}
 
     def before(cell: Any, cell_index: int, **_: Any) -> None:
         started[cell_index] = time.monotonic()
@@ -107,12 +114,20 @@ def run_notebook(
             seconds=time.monotonic() - started.get(cell_index, time.monotonic()),
             text="\n".join(t.rstrip("\n") for t in texts if t),
             error=errors[0] if errors else None,
+            updates=updates.pop(cell_index, []),
         )
         run.cells.append(report)
         if on_cell is not None:
             on_cell(report, code_cells)
 
-    client = NotebookClient(
+    class _Client(NotebookClient):
+        def process_message(self, msg: dict[str, Any], cell: Any, cell_index: int) -> Any:
+            if msg.get("msg_type") == "update_display_data":
+                text = (msg.get("content") or {}).get("data", {}).get("text/plain", "")
+                updates.setdefault(cell_index, []).append(len(text))
+            return super().process_message(msg, cell, cell_index)
+
+    client = _Client(
         nb,
         timeout=timeout,
         kernel_name="python3",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -11,13 +12,24 @@ from owui_notebook.client import AsyncOpenWebUI, OpenWebUI
 from owui_notebook.sandbox.connection import LINK_ENV
 
 # The second fails any test whose output, logs or errors show a sandbox's key or token.
+_LINK_DIR = pytest.StashKey[str]()
+
 pytest_plugins = ["owui_notebook.testing.pytest_plugin", "owui_notebook.testing.secret_scan"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     # A sandbox the developer left running (owui-notebook sandbox) must not be what a test
     # connects to when it expects no connection; tests that want a link make their own.
-    os.environ[LINK_ENV] = os.path.join(tempfile.mkdtemp(prefix="owui-link-"), "sandbox.json")
+    link_dir = tempfile.mkdtemp(prefix="owui-link-")
+    config.stash[_LINK_DIR] = link_dir
+    os.environ[LINK_ENV] = os.path.join(link_dir, "sandbox.json")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # The run's private link folder goes with the run (one per run would pile up in /tmp).
+    link_dir = config.stash.get(_LINK_DIR, None)
+    if link_dir:
+        shutil.rmtree(link_dir, ignore_errors=True)
 
 
 @pytest.fixture

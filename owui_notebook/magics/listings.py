@@ -27,6 +27,32 @@ def status_line(session: Session) -> str:
     return line
 
 
+def one_missing_marker(frame: Any) -> Any:
+    """`frame` as a table shows it with one missing-value marker, ``<NA>``, in every column.
+
+    Missing floats (numpy ``NaN``), categories (``NaN``) and objects (``None``) otherwise sit
+    beside the nullable columns' ``<NA>``: floats become ``Float64``, categories of text get
+    ``string`` categories, objects hold ``pd.NA``. Values and column order are unchanged.
+    """
+    import pandas as pd
+
+    out = frame.copy()
+    for column, dtype in frame.dtypes.items():
+        series = frame[column]
+        if isinstance(dtype, pd.CategoricalDtype):
+            categories = dtype.categories
+            if str(categories.dtype) != "string" and all(isinstance(c, str) for c in categories):
+                text = pd.CategoricalDtype(pd.Index(categories, dtype="string"), dtype.ordered)
+                out[column] = series.astype(text)
+        elif isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA:
+            out[column] = series.astype("string")  # pandas 3's default str shows NaN
+        elif dtype.kind == "f" and dtype != "Float64":
+            out[column] = series.astype("Float64")
+        elif dtype.kind == "O":
+            out[column] = series.where(series.notna(), pd.NA)
+    return out
+
+
 def _current_chat_id(session: Session) -> str:
     if session.chat is None or session.chat.id is None:
         raise UsageError("no current chat yet: run a %%owui chat cell first")
@@ -39,44 +65,48 @@ def models(session: Session, args: argparse.Namespace) -> Any:
     client = session.require_client()
     frame = models_frame(client, refresh=args.refresh)
     session.model_ids(refresh=True)
-    return frame
+    return one_missing_marker(frame)
 
 
 def chats(session: Session, args: argparse.Namespace) -> Any:
     from ..frames import chats_frame
 
-    return chats_frame(session.require_client(), search=args.search, limit=args.limit)
+    return one_missing_marker(
+        chats_frame(session.require_client(), search=args.search, limit=args.limit)
+    )
 
 
 def history(session: Session, args: argparse.Namespace) -> Any:
     from ..frames import chat_messages_frame
 
-    return chat_messages_frame(session.require_client(), _current_chat_id(session))
+    return one_missing_marker(
+        chat_messages_frame(session.require_client(), _current_chat_id(session))
+    )
 
 
 def stats(session: Session, args: argparse.Namespace) -> Any:
     from ..frames import usage_frame, usage_models_frame
 
     client = session.require_client()
-    return usage_models_frame(client) if args.long else usage_frame(client)
+    return one_missing_marker(usage_models_frame(client) if args.long else usage_frame(client))
 
 
 def prompts(session: Session, args: argparse.Namespace) -> Any:
     from ..frames import prompts_frame
 
-    return prompts_frame(session.require_client(), search=args.search)
+    return one_missing_marker(prompts_frame(session.require_client(), search=args.search))
 
 
 def notes(session: Session, args: argparse.Namespace) -> Any:
     from ..frames import notes_frame
 
-    return notes_frame(session.require_client())
+    return one_missing_marker(notes_frame(session.require_client()))
 
 
 def users(session: Session, args: argparse.Namespace) -> Any:
     from ..frames import users_frame
 
-    return users_frame(session.require_client())
+    return one_missing_marker(users_frame(session.require_client()))
 
 
 class ChatLink:

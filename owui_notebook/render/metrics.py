@@ -67,16 +67,17 @@ def metrics_frame(results: list[ChatResult]) -> Any:
 
 
 def summary_line(result: ChatResult, *, chars: bool = False) -> str:
-    """``first token 0.21 s · 1.30 s · 120 tokens · 95 tok/s`` (figures that are known).
+    """``first token 0.21 s · total 1.30 s · 120 tokens · 95 tok/s`` (figures that are known).
 
-    `chars` adds the answer's length (``· 412 chars``), as the comparison panel shows.
+    Every figure carries its label or unit, so none reads as a bare number. `chars` adds the
+    answer's length (``· 412 chars``), as the comparison panel shows.
     """
     parts = []
     m = result_metrics(result)
     if m["ttft_s"] is not None:
         parts.append(f"first token {m['ttft_s']:.2f} s")
     if m["total_s"] is not None:
-        parts.append(f"{m['total_s']:.2f} s")
+        parts.append(f"total {m['total_s']:.2f} s")
     if m["completion_tokens"] is not None:
         parts.append(f"{m['completion_tokens']} tokens")
     if m["tokens_per_s"] is not None:

@@ -266,7 +266,7 @@ def _wrap(parts: list[str]) -> str:
 
 
 def outcome_line(result: TaskResult) -> str:
-    """``answered in 3 steps · 2.1 s · 480 tokens`` (how the run ended, and its figures)."""
+    """``answered in 3 steps · total 2.1 s · 480 tokens`` (how the run ended, and its figures)."""
     steps = len(result.iterations)
     noun = "step" if steps == 1 else "steps"
     state = {
@@ -277,7 +277,7 @@ def outcome_line(result: TaskResult) -> str:
     }[result.status]
     parts = [state]
     if result.duration is not None:
-        parts.append(f"{result.duration:.1f} s")
+        parts.append(f"total {result.duration:.1f} s")
     usage = result.usage
     if usage is not None and usage.total_tokens is not None:
         parts.append(f"{usage.total_tokens} tokens")

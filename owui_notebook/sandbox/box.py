@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +68,7 @@ class Sandbox:
         data_dir: Path | str | None = None,
         provider_url: str | None = None,
         provider_key: str | None = None,
-        models: Sequence[Any] | None = None,
+        models: Mapping[str, Any] | Sequence[str] | None = None,
         log: Log | None = None,
     ) -> None:
         self.version = version

@@ -50,8 +50,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+try:
+    from .demo_models import DEMO_KNOBS, demo_answer
+except ImportError:  # run as a script: python provider.py (demo_models.py sits beside it)
+    from demo_models import DEMO_KNOBS, demo_answer  # type: ignore[import-not-found,no-redef]
+
 __all__ = [
     "DEFAULT_MODELS",
+    "DEMO_MODELS",
     "DeterministicProvider",
     "ModelBehavior",
     "answer_text",
@@ -85,6 +91,8 @@ class ModelBehavior:
       (its assistant messages are matched against the entries in order, ignoring other
       models' answers); once all are given, the last repeats. Still a pure function of the
       conversation, so a retried or interrupted turn gets the same entry again. Before ``reply``.
+    - ``style``: ``"echo"`` (the answer rule above, for tests) or ``"demo"`` (a Markdown answer
+      that reads like one, see :mod:`~owui_notebook.sandbox.demo_models`; for the sandbox).
     """
 
     ttft: float = 0.0
@@ -96,6 +104,15 @@ class ModelBehavior:
     name: str | None = None
     reply: str | None = None
     script: list[str] | None = None
+    style: str = "echo"
+
+    def __post_init__(self) -> None:
+        if self.style not in STYLES:
+            raise ValueError(f"style must be one of {STYLES}, not {self.style!r}")
+
+
+#: Answer styles: the tests' echo rule, or the sandbox's demo answers.
+STYLES = ("echo", "demo")
 
 
 def _step(statuses: tuple[str, str, str], **step: Any) -> str:
@@ -138,6 +155,13 @@ DEFAULT_MODELS: dict[str, ModelBehavior] = {
     # For `%%owui task` demos: a planner that works through three steps, and a judge.
     "planner": ModelBehavior(script=list(_PLANNER_STEPS)),
     "judge": ModelBehavior(reply='{"choice": 1, "reason": "range queries are common here"}'),
+}
+
+#: What the sandbox serves to people (``owui-notebook sandbox``, ``demo``, ``lab``): the same ids,
+#: paced like models and answering in Markdown. Tests use :data:`DEFAULT_MODELS`, fast and exact.
+DEMO_MODELS: dict[str, ModelBehavior] = {
+    model_id: dataclasses.replace(DEFAULT_MODELS[model_id], style="demo", **knobs)
+    for model_id, knobs in DEMO_KNOBS.items()
 }
 
 # Fixed so that model lists compare equal across runs.
@@ -337,7 +361,7 @@ def _without_context(text: str, *, keep_query: bool) -> tuple[str, list[tuple[st
     return _RAG_TEMPLATE.sub(take, text), sources
 
 
-def _plain_answer(model_id: str, messages: list[dict]) -> str:
+def _plain_answer(model_id: str, messages: list[dict], style: str = "echo") -> str:
     users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
     last, cited = _without_context(
         _text(users[-1].get("content")) if users else "", keep_query=True
@@ -348,8 +372,17 @@ def _plain_answer(model_id: str, messages: list[dict]) -> str:
         _text(system.get("content")) if system else "", keep_query=False
     )
     sys_text = _one_line(sys_text)
-    answer = f"{model_id} says: turn {len(users)}. You said: {last}"
     images = _image_count(users[-1].get("content")) if users else 0
+    if style == "demo":
+        return demo_answer(
+            model_id,
+            last,
+            turn=len(users),
+            system=sys_text,
+            sources=(cited + sys_cited)[:CONTEXT_CITED],
+            images=images,
+        )
+    answer = f"{model_id} says: turn {len(users)}. You said: {last}"
     answer += f" [{images} image{'s' if images != 1 else ''}]" if images else ""
     answer += f" System: {sys_text}" if sys_text else ""
     sources = cited + sys_cited
@@ -397,7 +430,8 @@ def answer_tokens(
         return _TOKEN.findall(scripted_answer(behavior.script, messages))
     if behavior is not None and behavior.reply is not None:
         return _TOKEN.findall(behavior.reply)
-    tokens = _TOKEN.findall(_plain_answer(model_id, messages))
+    style = behavior.style if behavior is not None else "echo"
+    tokens = _TOKEN.findall(_plain_answer(model_id, messages, style))
     count = behavior.answer_tokens if behavior is not None else None
     if count is None:
         return tokens
@@ -878,10 +912,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--port", type=int, default=8099, help="port (0: a free one)")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    parser.add_argument(
+        "--demo", action="store_true", help="serve the paced Markdown demo models, not the echo"
+    )
     args = parser.parse_args(argv)
     if not _is_loopback(args.host):
         parser.error(f"--host must be a loopback address (127.0.0.1, ::1), not {args.host!r}")
-    provider = DeterministicProvider(host=args.host, port=args.port)
+    models = DEMO_MODELS if args.demo else DEFAULT_MODELS
+    provider = DeterministicProvider(models, host=args.host, port=args.port)
     # SIGTERM (a parent process stopping us) ends as cleanly as Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

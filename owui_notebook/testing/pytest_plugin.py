@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ..sandbox import SUPPORTED_VERSIONS, Sandbox
+from ..sandbox.provider import DEFAULT_MODELS
 from ..sandbox.server import SandboxError, ensure_server_venv
 
 if TYPE_CHECKING:
@@ -161,7 +162,9 @@ class SandboxPool:
             raise self._errors[version]
         try:
             self._wait_install(version)
-            box = Sandbox(version, log=self._say).start()
+            # The fast echo models, said explicitly: the sandbox people run serves the paced
+            # demo models (DEMO_MODELS) instead, which would slow every test down.
+            box = Sandbox(version, models=DEFAULT_MODELS, log=self._say).start()
         except Exception as exc:
             self._errors[version] = exc
             self._flush()

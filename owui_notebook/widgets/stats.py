@@ -12,6 +12,7 @@ stays responsive, whenever a filter changes: date range, models, users, per day 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import html
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import pandas as pd
 
+from ..client.errors import OpenWebUIError
 from ..frames import export_record, shape_messages
 from ..frames.analysis import answer_mask
 from ._base import MUTED, Panel
@@ -36,17 +38,51 @@ _SOURCE = "client:/api/v1/chats/all"
 
 async def load_messages(client: AsyncOpenWebUI) -> pd.DataFrame:
     """The signed-in user's messages as the frames layer's `messages_frame` has them (read
-    with the async client, so the kernel's loop never waits), plus each chat's ``user_id``."""
+    with the async client, so the kernel's loop never waits), plus each chat's ``user_id``
+    and ``user_name`` (what the user filter lists)."""
     records = [record async for record in client.chats.all()]
+    names = await _user_names(client, {r.user_id for r in records if r.user_id})
     # Shaping thousands of chats takes a moment of CPU: off the loop too.
-    return await asyncio.to_thread(_shape, records)
+    return await asyncio.to_thread(_shape, records, names)
 
 
-def _shape(records: list[ChatRecord]) -> pd.DataFrame:
+async def _user_names(client: AsyncOpenWebUI, ids: set[str]) -> dict[str, str]:
+    """Display names of the users `ids`: the signed-in user's, then (admins) everyone's."""
+    names: dict[str, str] = {}
+    with contextlib.suppress(OpenWebUIError):
+        me = await client.auths.me()
+        names[me.id] = me.name or me.email or me.id
+    if ids - set(names):
+        with contextlib.suppress(OpenWebUIError):  # not an admin: ids stay as they are
+            for user in await client.users.list():
+                names[user.id] = user.name or user.email or user.id
+    return names
+
+
+def _shape(records: list[ChatRecord], names: dict[str, str] | None = None) -> pd.DataFrame:
     frame = shape_messages([export_record(r) for r in records], source=_SOURCE)
     owners = {r.id: r.user_id for r in records}
     frame["user_id"] = frame["chat_id"].map(owners).astype("string")
+    frame["user_name"] = frame["user_id"].map(names or {}).astype("string")
     return frame
+
+
+def _user_options(frame: pd.DataFrame) -> list[Any]:
+    """The user filter's choices: ``(name, id)`` pairs where a ``user_name`` column names them
+    (a name two users share gets the id's start), else the ids themselves."""
+    if "user_id" not in frame.columns:
+        return []
+    ids = sorted(str(u) for u in frame["user_id"].dropna().unique())
+    if "user_name" not in frame.columns:
+        return ids
+    known = frame.dropna(subset=["user_id", "user_name"])
+    names = dict(zip(known["user_id"].astype(str), known["user_name"].astype(str), strict=True))
+    if not names:
+        return ids
+    labels = {i: names.get(i, i) for i in ids}
+    shared = {n for n in labels.values() if list(labels.values()).count(n) > 1}
+    pairs = [(f"{n} ({i[:8]})" if n in shared else n, i) for i, n in labels.items()]
+    return sorted(pairs, key=lambda pair: pair[0].lower())
 
 
 class StatsDashboard(Panel):
@@ -54,8 +90,9 @@ class StatsDashboard(Panel):
 
     `data` is a frame of messages such as ``owui_notebook.frames.messages_frame(client)``
     gives (``timestamp``, ``role`` and ``model`` are required; a ``user_id`` column enables
-    the user filter). Without it the dashboard loads the signed-in user's chats through
-    `client` (Reload fetches them again). `freq` is ``day``, ``week`` or ``month``.
+    the user filter, which lists a ``user_name`` column's names where there is one). Without
+    it the dashboard loads the signed-in user's chats through `client` (Reload fetches them
+    again). `freq` is ``day``, ``week`` or ``month``.
     """
 
     def __init__(
@@ -168,11 +205,7 @@ class StatsDashboard(Panel):
         self.messages = frame
         answers = frame[frame["role"].astype(str) == "assistant"]
         models = sorted(str(m) for m in answers["model"].dropna().unique())
-        users = (
-            sorted(str(u) for u in frame["user_id"].dropna().unique())
-            if "user_id" in frame.columns
-            else []
-        )
+        users = _user_options(frame)
         self._quiet = True  # one redraw for all these changes, not one each
         try:
             self.model_select.options, self.model_select.value = models, ()

@@ -36,6 +36,13 @@ def test_history_of_the_current_chat(connected):
         "alpha says: turn 1. You said: one.",
         "beta says: turn 2. You said: two.",
     ]
+    # One missing-value marker: a user message has no timings and no token counts, and the
+    # table shows <NA> for both, not NaN for one and <NA> for the other.
+    shown = frame.to_string()
+    assert "<NA>" in shown and "NaN" not in shown, shown
+    for name in ("history", "stats", "stats --long", "chats", "models"):
+        listed = connected.run(f"%owui {name}").value
+        assert "NaN" not in listed.to_string(), name
 
 
 def test_stats_wide_and_long(connected):

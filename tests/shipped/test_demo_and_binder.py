@@ -14,6 +14,8 @@ from pathlib import Path
 
 import nbformat
 
+from owui_notebook.sandbox.demo_models import DEMO_NOTE
+
 from .conftest import REPO, command_env, wait_gone
 
 TIMEOUT = 900
@@ -37,10 +39,13 @@ def check_quickstart(out: Path, secret: str | None = None) -> None:
     html = (out / "01-quickstart.html").read_text()
     said = answers(executed)
     assert len(said) == 3
-    assert said[0].endswith("says: turn 1. You said: What is a B-tree? Answer in two sentences.")
-    assert " says: turn 3. " in said[2]
+    # The sandbox's demo models: Markdown answers drawn from the prompt, saying what they are.
+    assert said[0].startswith("### B-tree\n")
+    assert "You asked: *What is a B-tree? Answer in two sentences.*" in said[0]
+    assert "Following up (turn 3)" in said[2]
     for text in said:
-        assert text.split(" says:")[0] in html and "You said" in html
+        assert text.endswith(f": {DEMO_NOTE}.*") and "|---|---|" in text
+    assert "<h3>B-tree</h3>" in html and "<table>" in html and DEMO_NOTE in html
     errors = [
         o
         for c in nbformat.read(executed, as_version=4).cells
@@ -66,10 +71,17 @@ def test_demo_runs_the_quickstart_in_a_sandbox(own_cache, tmp_path):
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     check_quickstart(out)
-    # The terminal shows the cells as they run, answers included.
+    # The terminal shows the cells as they run, answers included, and says they are demos.
     assert "[3/10] %%owui chat --new" in proc.stdout
-    assert "says: turn 1." in proc.stdout
+    assert "You asked: *What is a B-tree?" in proc.stdout
     assert f"as HTML:           {out / '01-quickstart.html'}" in proc.stdout
+    assert "The answers came from the sandbox's demo models" in proc.stdout
+    # The quickstart's "Next:" links resolve: the notebooks they name sit beside it.
+    for name in ("02-model-comparison.ipynb", "03-usage-analytics.ipynb"):
+        assert f"]({name})" in (out / "01-quickstart.ipynb").read_text() and (out / name).exists()
+    # The chats it links to are kept, with the command that reopens them at those links.
+    assert f"owui-notebook sandbox --data-dir {data_dir} --port " in proc.stdout
+    assert (data_dir / ".owui-notebook-demo.json").exists() and any(data_dir.glob("*.db"))
     assert not (own_cache / "sandbox.json").exists()
     assert wait_gone(str(data_dir)) == []
 

@@ -9,6 +9,7 @@ import sys
 import time
 
 from owui_notebook.client import OpenWebUI, validate_history
+from owui_notebook.sandbox.demo_models import DEMO_NOTE
 from owui_notebook.sandbox.server import free_port
 
 from .conftest import REPO, command_env, interrupt, wait_gone
@@ -59,7 +60,8 @@ def test_sandbox_starts_answers_and_stops_cleanly_then_restarts_from_its_data(ow
         assert info["url"] == f"http://127.0.0.1:{port}"
         assert info["login"].startswith("admin@example.com / ")
         assert "%owui connect" in info["text"]
-        assert "alpha" in info["text"]  # the demo models are listed
+        assert "alpha" in info["text"]  # the demo models are listed, and said to be demos
+        assert f"(demo models: {DEMO_NOTE}" in info["text"]
         # Notebooks on this machine find it through the link file, key and all.
         link = json.loads((own_cache / "sandbox.json").read_text())
         assert link["state"] == "ready" and link["url"] == info["url"]
@@ -68,7 +70,9 @@ def test_sandbox_starts_answers_and_stops_cleanly_then_restarts_from_its_data(ow
 
         with OpenWebUI(info["url"], info["key"]) as client:
             chat = client.chat("alpha", title="kept between runs")
-            assert chat.send("Hello there").text == "alpha says: turn 1. You said: Hello there."
+            text = chat.send("Hello there").text
+            assert text.startswith("### Hello\n") and "You asked: *Hello there*" in text
+            assert text.endswith(f"*alpha: {DEMO_NOTE}.*")
             chat_id = chat.id
             assert validate_history(client.chats.get(chat_id)) == []
     finally:
@@ -85,7 +89,7 @@ def test_sandbox_starts_answers_and_stops_cleanly_then_restarts_from_its_data(ow
     try:
         with OpenWebUI(info2["url"], info2["key"]) as client:
             assert client.chats.get(chat_id).title == "kept between runs"
-            assert client.chat("beta").send("Again").text.startswith("beta says: turn 1.")
+            assert client.chat("beta").send("Again").text.endswith(f"*beta: {DEMO_NOTE}.*")
     finally:
         code = interrupt(proc)
     err2 = proc.stderr.read()

@@ -89,7 +89,7 @@ def test_notebook_view_shows_each_part_and_escapes_model_text(monkeypatch):
     assert "🔧 <code>calc/add(a=2) → 2 = 2</code>" in final
     assert "⚖ beta chose 2. B: why not" in final
     assert "<strong>done</strong> &lt;script&gt;" in final
-    assert "answered in 2 steps · 1.2 s" in final and 'href="http://x/c/1"' in final
+    assert "answered in 2 steps · total 1.2 s" in final and 'href="http://x/c/1"' in final
     assert sent[-1]["text/plain"].startswith("Task · alpha\n☑ read")
 
 
@@ -106,7 +106,7 @@ def test_terminal_view_prints_lines(capsys):
         "  ☑ read",
         "decision: beta chose 2. B: why not",
         "tool: calc/add(a=2) → 2 = 2",
-        "answered in 2 steps · 1.2 s",
+        "answered in 2 steps · total 1.2 s",
     ):
         assert line in out
 

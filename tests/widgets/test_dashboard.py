@@ -109,6 +109,17 @@ async def test_filters_redraw_tables_and_charts():
     await board.aclose()
 
 
+async def test_the_user_filter_lists_names_and_filters_by_id():
+    frame = sample()
+    frame["user_name"] = frame["user_id"].map({"u1": "Zoe", "u2": "Ann"}).astype("string")
+    board = StatsDashboard(frame)
+    await board.wait(timeout=60)
+    assert board.user_select.options == (("Ann", "u2"), ("Zoe", "u1"))
+    board.user_select.value = ("u2",)
+    await board.wait(timeout=60)
+    assert set(board.filtered["user_id"]) == {"u2"}
+
+
 async def test_a_frame_without_users_or_figures_still_charts():
     frame = sample().drop(columns=["user_id", "response_time_s", "ttft_s", "rating"])
     board = StatsDashboard(frame, freq="month")
@@ -146,6 +157,10 @@ async def test_dashboard_loads_the_answers_the_panels_saved(aclient, provider):
     assert mine["completion_tokens"].tolist() == ours["completion_tokens"].tolist()
     assert ((mine["response_time_s"] - ours["total_s"]).abs() < 1e-3).all()
     assert mine["user_id"].notna().all()
+    # The user filter names the users (here the sandbox's admin), not their ids.
+    me = await aclient.auths.me()
+    assert board.user_select.options == ((me.name, me.id),)
+    assert me.name and me.name != me.id
     assert (mine["timestamp"].dt.date == dt.datetime.now(dt.timezone.utc).date()).all()
     assert board.tables["ratings"].loc["beta", "up"] >= 1
     assert all(png.startswith(PNG) for png in pngs(board))
