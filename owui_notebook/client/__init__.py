@@ -89,6 +89,7 @@ if TYPE_CHECKING:
         Tag,
         Timings,
         Tool,
+        ToolServerConnection,
         Usage,
         User,
     )
@@ -154,6 +155,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Timings": (".types", "Timings"),
     "TodoItem": (".task_types", "TodoItem"),
     "Tool": (".types", "Tool"),
+    "ToolServerConnection": (".types", "ToolServerConnection"),
     "ToolCall": (".task_types", "ToolCall"),
     "TransportError": (".errors", "TransportError"),
     "UnexpectedResponseError": (".errors", "UnexpectedResponseError"),
@@ -218,6 +220,7 @@ __all__ = [
     "TodoItem",
     "Tool",
     "ToolCall",
+    "ToolServerConnection",
     "TransportError",
     "UnexpectedResponseError",
     "UnsupportedFeatureError",
