@@ -191,8 +191,9 @@ def _handler(server: ToolServer) -> type[BaseHTTPRequestHandler]:
                 else:
                     self._send(200, forecast(query["city"]))
             elif operation == "convert":
+                fields = body if isinstance(body, dict) else {}
                 try:
-                    amount, rate = float(body["amount"]), float(body["rate"])
+                    amount, rate = float(fields["amount"]), float(fields["rate"])
                 except (TypeError, KeyError, ValueError):
                     self._send(422, {"detail": "amount and rate must be numbers"})
                 else:

@@ -120,3 +120,24 @@ def test_task_runner_takes_tool_server_ids_like_the_reference(
     with pytest.raises(ConfigurationError, match="no tool server 'nope'"):
         client_any.run_task("Check the weather", "alpha", tool_server_ids=["nope"])
     assert len(client_any.chats.list()) == before
+
+
+async def test_chat_panel_uses_a_tool_server(aclient, owui_tool_server):
+    from owui_notebook.widgets import ChatPanel
+
+    conn = await aclient.tool_servers.add(
+        owui_tool_server.url, id=f"weather-{uuid.uuid4().hex[:6]}", key="tool-key"
+    )
+    try:
+        panel = ChatPanel("alpha", client=aclient, tool_ids=[conn.tool_id], follow_ups=False)
+        await panel.wait(timeout=30)
+        panel.send('weather in city="Rome"?')
+        await panel.wait(timeout=30)
+        answer = panel.transcript.children[-1].value
+        assert "🔧" in answer and forecast("Rome")["sky"] in answer
+        (call,) = owui_tool_server.calls("weather")
+        assert call.query == {"city": "Rome"} and call.authorized
+        assert validate_history(await aclient.chats.get(panel.chat.id)) == []
+        await panel.aclose()
+    finally:
+        await aclient.tool_servers.remove(conn.id)
