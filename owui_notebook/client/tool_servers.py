@@ -127,11 +127,30 @@ def match(ref: str, raw: Mapping[str, Any], index: int, tool_id: str) -> bool:
     return ref.rstrip("/") in names - {""}
 
 
-def resolve(refs: Iterable[str], listed: Mapping[str, str]) -> list[str]:
-    """The ``server:`` tool ids for `refs` (a tool id, a connection id or a server's name),
-    from the tools listing `listed` (tool id -> name). An unknown one is a
-    `ConfigurationError` naming those there are: the server would ignore it silently."""
+def aliases(raw: Iterable[Mapping[str, Any]], listed: Iterable[str]) -> dict[str, str]:
+    """Each configured connection's id, name and URL -> the tool id the listing shows it by
+    (0.6 lists servers by position only, so a connection's own id needs this map)."""
+    listed = list(listed)
+    out: dict[str, str] = {}
+    for index, conn in enumerate(raw):
+        tool_id, _ = tool_id_of(conn, index, listed)
+        info = conn.get("info") if isinstance(conn.get("info"), Mapping) else {}
+        for name in ((info or {}).get("id"), (info or {}).get("name"), conn.get("url")):
+            if name:
+                out.setdefault(str(name).rstrip("/"), tool_id)
+    return out
+
+
+def resolve(
+    refs: Iterable[str], listed: Mapping[str, str], known: Mapping[str, str] | None = None
+) -> list[str]:
+    """The ``server:`` tool ids for `refs` (a tool id, a connection id, name or URL), from
+    the tools listing `listed` (tool id -> name) and, for admins, the connections' `known`
+    names (see `aliases`). An unknown one, or one the listing does not show (the server
+    could not load it, or this user may not use it), is a `ConfigurationError` naming
+    those there are: the server would skip it silently."""
     servers = {tid: name for tid, name in listed.items() if is_server_tool(tid)}
+    known = known or {}
     out = []
     for ref in refs:
         if not isinstance(ref, str) or not ref:
@@ -139,10 +158,12 @@ def resolve(refs: Iterable[str], listed: Mapping[str, str]) -> list[str]:
                 "tool servers are named by id strings, e.g. tool_server_ids=['weather']"
             )
         hits = [t for t, name in servers.items() if t in (ref, f"{PREFIX}{ref}") or name == ref]
+        if not hits and known.get(ref.rstrip("/")) in servers:
+            hits = [known[ref.rstrip("/")]]
         if not hits:
-            known = ", ".join(sorted(servers)) or "none"
+            names = ", ".join(sorted(servers)) or "none"
             raise ConfigurationError(
-                f"no tool server {ref!r} that this user may use (tool servers: {known}; an "
+                f"no tool server {ref!r} that this user may use (tool servers: {names}; an "
                 "admin adds them with client.tool_servers.add, and the server must reach them)"
             )
         out.append(hits[0])

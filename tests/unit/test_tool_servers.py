@@ -32,6 +32,16 @@ def test_resolve_takes_ids_tool_ids_and_names_and_refuses_unknown_ones():
         ts.resolve([3], listed)  # type: ignore[list-item]
 
 
+def test_on_0_6_a_connections_own_id_resolves_through_the_admins_aliases():
+    raw = [{"url": "http://h:1/", "info": {"id": "weather", "name": "Weather"}}]
+    listed = {"server:0": "Weather and rates"}  # 0.6 lists servers by position
+    known = ts.aliases(raw, listed)
+    assert known == {"weather": "server:0", "Weather": "server:0", "http://h:1": "server:0"}
+    assert ts.resolve(["weather", "http://h:1/"], listed, known) == ["server:0"]
+    with pytest.raises(ConfigurationError, match="no tool server 'weather'"):
+        ts.resolve(["weather"], {}, known)  # configured, but the server could not load it
+
+
 def test_specs_from_every_release_and_their_operations():
     assert ts.operation_ids(ts.spec_of(SPEC)) == ["weather", "convert"]
     assert ts.spec_of({"openapi": SPEC, "specs": []}) == SPEC  # 0.6's verify reply

@@ -202,11 +202,9 @@ class AsyncTaskStream(AsyncStreamBase[TaskEvent]):
         use: the server would skip an unknown one silently."""
         servers = self.params.pop("tool_servers", None)
         if servers:
-            from ..tool_servers import resolve
-
-            listed = {t.id: t.name for t in await self._client.tools.list()}
             own = list(self.params.get("tool_ids") or [])
-            self.params["tool_ids"] = list(dict.fromkeys([*own, *resolve(servers, listed)]))
+            ids = await self._client.tool_servers.resolve(servers)
+            self.params["tool_ids"] = list(dict.fromkeys([*own, *ids]))
 
     async def _iteration(self, iteration: TaskIteration, prompt: str) -> AsyncIterator[TaskEvent]:
         """Ask for a step (once more if it is malformed), then act on it."""

@@ -204,11 +204,9 @@ class TaskStream(StreamBase[TaskEvent]):
         use: the server would skip an unknown one silently."""
         servers = self.params.pop("tool_servers", None)
         if servers:
-            from ..tool_servers import resolve
-
-            listed = {t.id: t.name for t in self._client.tools.list()}
             own = list(self.params.get("tool_ids") or [])
-            self.params["tool_ids"] = list(dict.fromkeys([*own, *resolve(servers, listed)]))
+            ids = self._client.tool_servers.resolve(servers)
+            self.params["tool_ids"] = list(dict.fromkeys([*own, *ids]))
 
     def _iteration(self, iteration: TaskIteration, prompt: str) -> Iterator[TaskEvent]:
         """Ask for a step (once more if it is malformed), then act on it."""

@@ -7,7 +7,13 @@ from typing import Any
 
 from ... import tool_servers as ts
 from ...access import Access
-from ...errors import APIStatusError, ConfigurationError, NotFoundError
+from ...errors import (
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from ...types import ToolServerConnection
 from .._resource import AsyncResource
 from ._permission import permitted
@@ -112,6 +118,18 @@ class AsyncToolServers(AsyncResource):
         )
         await self._save([*raw, new])
         return await self.get(server_id)
+
+    async def resolve(self, servers: builtins.list[str]) -> builtins.list[str]:
+        """The ``server:`` tool ids (what ``tool_ids=[...]`` takes) for tool servers named
+        by id, tool id, name or URL; any user may call it (only an admin's call knows the
+        connections' own ids on 0.6). An unknown one is a `ConfigurationError`."""
+        tools = await self._client.tools.list()
+        listed = {t.id: t.name for t in tools}
+        try:
+            known = ts.aliases(await self._raw(), listed)
+        except (AuthenticationError, PermissionDeniedError):
+            known = {}
+        return ts.resolve(servers, listed, known)
 
     async def remove(self, server: str) -> bool:
         """Disconnect a tool server (by id, tool id, name or URL); the others are kept."""

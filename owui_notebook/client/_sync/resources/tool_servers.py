@@ -9,7 +9,13 @@ from typing import Any
 
 from ... import tool_servers as ts
 from ...access import Access
-from ...errors import APIStatusError, ConfigurationError, NotFoundError
+from ...errors import (
+    APIStatusError,
+    AuthenticationError,
+    ConfigurationError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from ...types import ToolServerConnection
 from .._resource import Resource
 from ._permission import permitted
@@ -114,6 +120,18 @@ class ToolServers(Resource):
         )
         self._save([*raw, new])
         return self.get(server_id)
+
+    def resolve(self, servers: builtins.list[str]) -> builtins.list[str]:
+        """The ``server:`` tool ids (what ``tool_ids=[...]`` takes) for tool servers named
+        by id, tool id, name or URL; any user may call it (only an admin's call knows the
+        connections' own ids on 0.6). An unknown one is a `ConfigurationError`."""
+        tools = self._client.tools.list()
+        listed = {t.id: t.name for t in tools}
+        try:
+            known = ts.aliases(self._raw(), listed)
+        except (AuthenticationError, PermissionDeniedError):
+            known = {}
+        return ts.resolve(servers, listed, known)
 
     def remove(self, server: str) -> bool:
         """Disconnect a tool server (by id, tool id, name or URL); the others are kept."""
