@@ -90,6 +90,7 @@ if TYPE_CHECKING:
         Tag,
         Timings,
         Tool,
+        ToolServerConnection,
         Usage,
         User,
     )
@@ -156,6 +157,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "Timings": (".types", "Timings"),
     "TodoItem": (".task_types", "TodoItem"),
     "Tool": (".types", "Tool"),
+    "ToolServerConnection": (".types", "ToolServerConnection"),
     "ToolCall": (".task_types", "ToolCall"),
     "TransportError": (".errors", "TransportError"),
     "UnexpectedResponseError": (".errors", "UnexpectedResponseError"),
@@ -221,6 +223,7 @@ __all__ = [
     "TodoItem",
     "Tool",
     "ToolCall",
+    "ToolServerConnection",
     "TransportError",
     "UnexpectedResponseError",
     "UnsupportedFeatureError",

@@ -366,6 +366,43 @@ class Tool(ServerModel):
         return [str(s["name"]) for s in self.specs if isinstance(s, dict) and s.get("name")]
 
 
+class ToolServerConnection(ServerModel):
+    """An external OpenAPI tool server an admin configured (its key is never kept here).
+
+    `tool_id` is what a chat's ``tool_ids=[...]`` (or ``%%owui chat --tool``) takes;
+    `available` says whether the server could load the tool server's spec; `functions`
+    (known from ``client.tool_servers.get``) are the operations the model may call.
+    """
+
+    url: str
+    path: str = "openapi.json"
+    type: str | None = "openapi"
+    auth_type: str | None = None
+    config: dict[str, Any] | None = None
+    info: dict[str, Any] | None = None
+    index: int = 0
+    has_key: bool = False
+    tool_id: str = ""
+    available: bool = False
+    functions: list[str] = Field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return str((self.info or {}).get("id") or self.index)
+
+    @property
+    def name(self) -> str:
+        return str((self.info or {}).get("name") or self.id)
+
+    @property
+    def description(self) -> str:
+        return str((self.info or {}).get("description") or "")
+
+    @property
+    def enabled(self) -> bool:
+        return bool((self.config or {}).get("enable"))
+
+
 class Prompt(ServerModel):
     """A saved prompt (``/command`` in the web UI), the same on every release.
 

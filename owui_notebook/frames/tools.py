@@ -1,4 +1,5 @@
-"""`tools_frame`: the server's workspace tools a chat can use (``tool_ids=[...]``)."""
+"""`tools_frame`: the server's tools a chat can use (``tool_ids=[...]``): workspace tools
+and external OpenAPI tool servers (``server:<id>``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 TOOL_COLUMNS = Schema(
     Column("tool_id", "string", "the tool's id (what `--tool ID` and tool_ids=[...] take)"),
+    Column("kind", "category", "workspace (Python on the server) or tool server (OpenAPI)"),
     Column("name", "string", "its name"),
     Column("description", "string", "its description"),
     Column("functions", "object", "the functions the model may call (list of names)"),
@@ -33,6 +35,7 @@ def tool_row(tool: Any) -> dict[str, Any]:
     specs = list_at(data, "specs")
     return {
         "tool_id": data.get("id"),
+        "kind": "tool server" if str(data.get("id") or "").startswith("server:") else "workspace",
         "name": data.get("name") or data.get("id"),
         "description": meta.get("description") or None,
         "functions": [str(s["name"]) for s in specs if isinstance(s, dict) and s.get("name")],
@@ -50,7 +53,8 @@ def shape_tools(tools: Iterable[Any], **attrs: Any) -> pd.DataFrame:
 
 @documents(TOOL_COLUMNS)
 def tools_frame(client: OpenWebUI) -> pd.DataFrame:
-    """One row per tool this user may use, with the functions each offers the model (the
-    listing leaves them out, so each tool is fetched once)."""
+    """One row per tool this user may use, tool servers included, with the functions each
+    offers the model (the listing leaves them out, so each tool is fetched once; a tool
+    server's functions are known to admins only)."""
     tools = [client.tools.get(t.id) for t in client.tools.list()]
     return shape_tools(tools, **src.attrs(client, src.server("/api/v1/tools/")))

@@ -138,3 +138,39 @@ def test_no_auto_leaves_title_and_tags_alone(connected, client, provider):
     assert record.tags == [] and record.title == "Keep this one plain please"
     kinds = {task_kind(r["messages"]) for r in provider.requests}
     assert "tags" not in kinds and "title" not in kinds
+
+
+@pytest.fixture
+def weather_server(client, owui_tool_server):
+    """A real OpenAPI tool server connected to the newest server (removed afterwards)."""
+    conn = client.tool_servers.add(
+        owui_tool_server.url, id=f"weather-{uuid.uuid4().hex[:6]}", key="tool-key"
+    )
+    owui_tool_server.clear()
+    yield conn
+    client.tool_servers.remove(conn.id)
+
+
+def test_tool_servers_are_listed_and_usable_with_tool(
+    connected, client, provider, owui_tool_server, weather_server, facts
+):
+    listing = connected.run("%owui tools")
+    assert listing.error is None, listing.stderr
+    rows = listing.value.set_index("tool_id")
+    server = rows.loc[weather_server.tool_id]
+    assert server["kind"] == "tool server" and server["name"] == "Weather and rates"
+    assert server["functions"] == ["weather", "convert"]
+    assert rows.loc[facts]["kind"] == "workspace"
+
+    tool = weather_server.tool_id
+    run = connected.run(f'%%owui chat --new -m alpha --tool {tool}\nweather in city="Paris"?')
+    assert run.error is None, run.stderr
+    (call,) = owui_tool_server.calls("weather")
+    assert call.query == {"city": "Paris"}
+    result = connected.ns["_owui"]
+    assert result.tool_calls[0]["parameters"] == {"city": "Paris"}
+    assert "🔧" in run.html[-1] and "Paris" in run.html[-1]
+    saved(client, result.chat_id)
+    # A server id the server does not list is one line naming the ones there are.
+    typo = connected.run("%%owui chat --new -m alpha --tool server:nope\nhi")
+    assert "--tool server:nope: no such tool" in typo.stderr and tool in typo.stderr

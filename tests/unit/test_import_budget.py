@@ -1,7 +1,7 @@
 """What a script's first line costs: the modules `from owui_notebook.client import OpenWebUI` loads.
 
 Issue 16 item 7: that import took twice as long as openwebui-chat-client's, because it loaded
-pydantic with every typed model, the chat engine and all 17 resource groups at once.
+pydantic with every typed model, the chat engine and all 18 resource groups at once.
 bench/peers times it; these tests pin down *what* it loads (no timings), so that a module
 imported at the top of the client by mistake fails here instead of slowing every script.
 """
@@ -119,7 +119,7 @@ def test_every_group_is_the_class_its_annotation_names(cls):
     # The target string and the annotation are written apart; a type checker reads only the
     # annotation, so a mismatch would type-check and still hand out the wrong group.
     groups = _groups(cls)
-    assert len(groups) == 17
+    assert len(groups) == 18
     client = cls("http://127.0.0.1:9", "sk-import-budget")
     prefix = "Async" if cls is AsyncOpenWebUI else ""
     for name, group in groups.items():

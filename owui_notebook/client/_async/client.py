@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .resources.stats import AsyncStats
     from .resources.tags import AsyncTags
     from .resources.tasks import AsyncTasks
+    from .resources.tool_servers import AsyncToolServers
     from .resources.tools import AsyncTools
     from .resources.users import AsyncUsers
     from .task_runner import AsyncTaskStream
@@ -62,6 +63,9 @@ class AsyncOpenWebUI:
     knowledge: LazyGroup[AsyncKnowledge] = LazyGroup(".resources.knowledge:AsyncKnowledge")
     tasks: LazyGroup[AsyncTasks] = LazyGroup(".resources.tasks:AsyncTasks")
     tools: LazyGroup[AsyncTools] = LazyGroup(".resources.tools:AsyncTools")
+    tool_servers: LazyGroup[AsyncToolServers] = LazyGroup(
+        ".resources.tool_servers:AsyncToolServers"
+    )
     stats: LazyGroup[AsyncStats] = LazyGroup(".resources.stats:AsyncStats")
     analytics: LazyGroup[AsyncAnalytics] = LazyGroup(".resources.analytics:AsyncAnalytics")
     evaluations: LazyGroup[AsyncEvaluations] = LazyGroup(".resources.evaluations:AsyncEvaluations")
@@ -224,6 +228,7 @@ class AsyncOpenWebUI:
         *,
         max_iterations: int = DEFAULT_MAX_ITERATIONS,
         tool_ids: list[str] | None = None,
+        tool_server_ids: list[str] | str | None = None,
         knowledge: Any = None,
         decision_model: str | None = None,
         system: str | None = None,
@@ -238,11 +243,14 @@ class AsyncOpenWebUI:
         new key findings, and a next action, options or the final answer. When a step
         offers options, `decision_model` picks one. At most `max_iterations` steps; the
         whole run is saved as one chat. `tool_ids` and `knowledge` (and ``temperature=``
-        and the like) go with the working model's requests. See `AsyncTaskStream`.
+        and the like) go with the working model's requests; so do the tool servers
+        `tool_server_ids` names (ids, ``server:`` tool ids or names, checked when the run
+        starts). See `AsyncTaskStream`.
         """
         from .task_runner import AsyncTaskStream
 
-        extra = {"tool_ids": tool_ids, "knowledge": knowledge}
+        servers = [tool_server_ids] if isinstance(tool_server_ids, str) else tool_server_ids
+        extra = {"tool_ids": tool_ids, "knowledge": knowledge, "tool_servers": servers}
         return AsyncTaskStream(
             self,
             question,
@@ -263,6 +271,7 @@ class AsyncOpenWebUI:
         *,
         max_iterations: int = DEFAULT_MAX_ITERATIONS,
         tool_ids: list[str] | None = None,
+        tool_server_ids: list[str] | str | None = None,
         knowledge: Any = None,
         decision_model: str | None = None,
         **options: Any,
@@ -274,6 +283,7 @@ class AsyncOpenWebUI:
             model,
             max_iterations=max_iterations,
             tool_ids=tool_ids,
+            tool_server_ids=tool_server_ids,
             knowledge=knowledge,
             decision_model=decision_model,
             **options,

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .resources.stats import Stats
     from .resources.tags import Tags
     from .resources.tasks import Tasks
+    from .resources.tool_servers import ToolServers
     from .resources.tools import Tools
     from .resources.users import Users
     from .task_runner import TaskStream
@@ -64,6 +65,9 @@ class OpenWebUI:
     knowledge: LazyGroup[Knowledge] = LazyGroup(".resources.knowledge:Knowledge")
     tasks: LazyGroup[Tasks] = LazyGroup(".resources.tasks:Tasks")
     tools: LazyGroup[Tools] = LazyGroup(".resources.tools:Tools")
+    tool_servers: LazyGroup[ToolServers] = LazyGroup(
+        ".resources.tool_servers:ToolServers"
+    )
     stats: LazyGroup[Stats] = LazyGroup(".resources.stats:Stats")
     analytics: LazyGroup[Analytics] = LazyGroup(".resources.analytics:Analytics")
     evaluations: LazyGroup[Evaluations] = LazyGroup(".resources.evaluations:Evaluations")
@@ -226,6 +230,7 @@ class OpenWebUI:
         *,
         max_iterations: int = DEFAULT_MAX_ITERATIONS,
         tool_ids: list[str] | None = None,
+        tool_server_ids: list[str] | str | None = None,
         knowledge: Any = None,
         decision_model: str | None = None,
         system: str | None = None,
@@ -240,11 +245,14 @@ class OpenWebUI:
         new key findings, and a next action, options or the final answer. When a step
         offers options, `decision_model` picks one. At most `max_iterations` steps; the
         whole run is saved as one chat. `tool_ids` and `knowledge` (and ``temperature=``
-        and the like) go with the working model's requests. See `TaskStream`.
+        and the like) go with the working model's requests; so do the tool servers
+        `tool_server_ids` names (ids, ``server:`` tool ids or names, checked when the run
+        starts). See `TaskStream`.
         """
         from .task_runner import TaskStream
 
-        extra = {"tool_ids": tool_ids, "knowledge": knowledge}
+        servers = [tool_server_ids] if isinstance(tool_server_ids, str) else tool_server_ids
+        extra = {"tool_ids": tool_ids, "knowledge": knowledge, "tool_servers": servers}
         return TaskStream(
             self,
             question,
@@ -265,6 +273,7 @@ class OpenWebUI:
         *,
         max_iterations: int = DEFAULT_MAX_ITERATIONS,
         tool_ids: list[str] | None = None,
+        tool_server_ids: list[str] | str | None = None,
         knowledge: Any = None,
         decision_model: str | None = None,
         **options: Any,
@@ -276,6 +285,7 @@ class OpenWebUI:
             model,
             max_iterations=max_iterations,
             tool_ids=tool_ids,
+            tool_server_ids=tool_server_ids,
             knowledge=knowledge,
             decision_model=decision_model,
             **options,

@@ -99,6 +99,7 @@ class TaskStream(StreamBase[TaskEvent]):
         self.max_iterations = max_iterations
         # Only the working model's steps get the tools, knowledge and sampling options.
         self.params = {k: v for k, v in (params or {}).items() if v is not None}
+        self._client = client
         instructions = TASK_SYSTEM + (f"\n\n{system.strip()}" if system and system.strip() else "")
         self.chat = client.chat(
             model,
@@ -157,6 +158,7 @@ class TaskStream(StreamBase[TaskEvent]):
         started = time.perf_counter()
         status: TaskStatus = "max_iterations"
         try:
+            self._resolve_tool_servers()
             prompt = first_prompt(self.question, self.max_iterations)
             for index in range(1, self.max_iterations + 1):
                 if self._aborted:
@@ -196,6 +198,15 @@ class TaskStream(StreamBase[TaskEvent]):
             raise
         finally:
             self._result = self._outcome(status, time.perf_counter() - started)
+
+    def _resolve_tool_servers(self) -> None:
+        """``tool_server_ids`` as ``server:`` tool ids, checked against what this user may
+        use: the server would skip an unknown one silently."""
+        servers = self.params.pop("tool_servers", None)
+        if servers:
+            own = list(self.params.get("tool_ids") or [])
+            ids = self._client.tool_servers.resolve(servers)
+            self.params["tool_ids"] = list(dict.fromkeys([*own, *ids]))
 
     def _iteration(self, iteration: TaskIteration, prompt: str) -> Iterator[TaskEvent]:
         """Ask for a step (once more if it is malformed), then act on it."""

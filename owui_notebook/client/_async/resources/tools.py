@@ -6,7 +6,8 @@ import builtins
 from collections.abc import Iterable
 from typing import Any
 
-from ...errors import NotFoundError
+from ...errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from ...tool_servers import is_server_tool
 from ...types import Tool
 from .._resource import AsyncResource
 
@@ -21,8 +22,13 @@ class AsyncTools(AsyncResource):
         return [Tool.model_validate(r) for r in await self._get_list(f"{_BASE}/")]
 
     async def get(self, tool_id: str) -> Tool:
-        """One tool with its code and function specs; `NotFoundError` names the known ids."""
+        """One tool with its code and function specs; `NotFoundError` names the known ids.
+
+        A tool server (``server:<id>``) has no code: its functions come from its spec,
+        known to admins (``client.tool_servers``); others get it as listed."""
         try:
+            if is_server_tool(tool_id):
+                return await self._server_tool(tool_id)
             return Tool.model_validate(await self._get(f"{_BASE}/id/{tool_id}"))
         except NotFoundError:
             known = sorted(t.id for t in await self.list())
@@ -54,6 +60,16 @@ class AsyncTools(AsyncResource):
                     status_code=404,
                 )
         return wanted
+
+    async def _server_tool(self, tool_id: str) -> Tool:
+        listed = [t for t in await self.list() if t.id == tool_id]
+        if not listed:
+            raise NotFoundError(tool_id, method="GET", path=f"{_BASE}/", status_code=404)
+        try:
+            server = await self._client.tool_servers.get(tool_id)
+        except (AuthenticationError, PermissionDeniedError, NotFoundError):
+            return listed[0]
+        return listed[0].model_copy(update={"specs": [{"name": f} for f in server.functions]})
 
     async def create(
         self, tool_id: str, content: str, *, name: str | None = None, description: str = ""
