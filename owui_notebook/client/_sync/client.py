@@ -9,12 +9,16 @@ from typing import Any
 import httpx
 
 from .._settings import Settings
+from ..chat_metadata import ChatMetadata
 from ..errors import ConfigurationError, NotFoundError, UnexpectedResponseError
 from ..features import has_feature, require_feature
+from ..research_types import ResearchResult
 from ..task_types import TaskResult
-from ..types import ServerInfo, SessionUser
+from ..types import ChatRecord, ServerInfo, SessionUser
+from . import chat_metadata
 from ._http import HTTP
 from .chat import Chat
+from .research import DEFAULT_RESEARCH_STEPS, ResearchStream
 from .resources.analytics import Analytics
 from .resources.auths import Auths
 from .resources.chats import Chats
@@ -219,6 +223,8 @@ class OpenWebUI:
         title: str | None = None,
         folder_id: str | None = None,
         tags: list[str] | None = None,
+        summarize_history: bool = False,
+        summary_after: int | None = None,
         **params: Any,
     ) -> TaskStream:
         """Work through `question` in steps with `model`; iterate for the steps as they stream.
@@ -227,8 +233,12 @@ class OpenWebUI:
         new key findings, and a next action, options or the final answer. When a step
         offers options, `decision_model` picks one. At most `max_iterations` steps; the
         whole run is saved as one chat. `tool_ids` and `knowledge` (and ``temperature=``
-        and the like) go with the working model's requests. See `TaskStream`.
+        and the like) go with the working model's requests. `summarize_history` keeps
+        long runs within the model's context: once the context passes `summary_after`
+        characters (8,000), the run so far is summarised as a turn of the chat and later
+        steps are sent the summary instead of the earlier steps. See `TaskStream`.
         """
+        summary = {} if summary_after is None else {"summary_after": summary_after}
         extra = {"tool_ids": tool_ids, "knowledge": knowledge}
         return TaskStream(
             self,
@@ -241,6 +251,8 @@ class OpenWebUI:
             folder_id=folder_id,
             tags=tags,
             params={**params, **{k: v for k, v in extra.items() if v is not None}},
+            summarize_history=summarize_history,
+            **summary,
         )
 
     def run_task(
@@ -266,3 +278,95 @@ class OpenWebUI:
             **options,
         ) as stream:
             return stream.until_done()
+
+    # -- research -----------------------------------------------------------------------
+
+    def stream_research(
+        self,
+        topic: str,
+        *,
+        num_steps: int = DEFAULT_RESEARCH_STEPS,
+        general_models: list[str],
+        search_models: list[str] | None = None,
+        knowledge: Any = None,
+        tool_ids: list[str] | None = None,
+        files: Any = None,
+        system: str | None = None,
+        title: str | None = None,
+        folder_id: str | None = None,
+        tags: list[str] | None = None,
+        **params: Any,
+    ) -> ResearchStream:
+        """Research `topic` in `num_steps` planned steps, then a report; iterate for events.
+
+        Each step the first general model picks the next question and whether a general or
+        a search-capable model answers it; that model answers (models of a type take turns).
+        `knowledge`, `tool_ids` and `files` go with the search models' questions (with every
+        question when there are no search models): their citations are each step's
+        ``sources``. Then the first general model writes the report. The whole run is one
+        saved chat (title: `title`, else ``Deep Dive: <topic>``). See `ResearchStream`.
+        """
+        search = {"knowledge": knowledge, "tool_ids": tool_ids, "files": files}
+        return ResearchStream(
+            self,
+            topic,
+            num_steps=num_steps,
+            general_models=general_models,
+            search_models=search_models,
+            search_params=search,
+            system=system,
+            title=title,
+            folder_id=folder_id,
+            tags=tags,
+            params=params,
+        )
+
+    def deep_research(
+        self,
+        topic: str,
+        *,
+        num_steps: int = DEFAULT_RESEARCH_STEPS,
+        general_models: list[str],
+        search_models: list[str] | None = None,
+        **options: Any,
+    ) -> ResearchResult:
+        """`stream_research` run to its end: the `ResearchResult` (steps with their questions,
+        models, answers and sources, the report, the saved chat's id, and how it ended)."""
+        with self.stream_research(
+            topic,
+            num_steps=num_steps,
+            general_models=general_models,
+            search_models=search_models,
+            **options,
+        ) as stream:
+            return stream.until_done()
+
+    # -- chat metadata ------------------------------------------------------------------
+
+    def update_chat_metadata(
+        self,
+        chat_id: str,
+        *,
+        regenerate_title: bool = False,
+        regenerate_tags: bool = False,
+        title: str | None = None,
+        tags: list[str] | None = None,
+        folder: str | None = None,
+        model: str | None = None,
+    ) -> ChatMetadata:
+        """Regenerate a saved chat's title and/or tags with the server's tasks, or set them
+        (and its folder, by name) in one call; see ``_async/chat_metadata.py``."""
+        return chat_metadata.update_chat_metadata(
+            self,
+            chat_id,
+            regenerate_title=regenerate_title,
+            regenerate_tags=regenerate_tags,
+            title=title,
+            tags=tags,
+            folder=folder,
+            model=model,
+        )
+
+    def switch_chat_model(self, chat_id: str, models: str | list[str]) -> ChatRecord:
+        """Make `models` (one id or several) a saved chat's model(s); its history is kept."""
+        return chat_metadata.switch_chat_model(self, chat_id, models)
