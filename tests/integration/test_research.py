@@ -54,9 +54,7 @@ def projects(client_any, tmp_path):
 
 def answers_to(provider, model):
     return [
-        r
-        for r in provider.requests
-        if r.get("model") == model and task_kind(r["messages"]) is None
+        r for r in provider.requests if r.get("model") == model and task_kind(r["messages"]) is None
     ]
 
 
@@ -175,13 +173,12 @@ def test_ctrl_c_during_an_answer_keeps_the_steps_done_and_the_partial_answer(cli
         topic(), num_steps=2, general_models=["alpha"], search_models=["slow"]
     )
     seen = ""
-    with pytest.raises(KeyboardInterrupt):
-        with run:
-            for event in run:
-                if event.kind == "text" and event.role == "answer" and event.model == "slow":
-                    seen += event.text
-                    if len(seen) > 30:
-                        raise KeyboardInterrupt  # as Ctrl-C lands in the cell's loop
+    with pytest.raises(KeyboardInterrupt), run:
+        for event in run:
+            if event.kind == "text" and event.role == "answer" and event.model == "slow":
+                seen += event.text
+                if len(seen) > 30:
+                    raise KeyboardInterrupt  # as Ctrl-C lands in the cell's loop
     result = run.result
     assert result.status == "aborted" and result.report is None
     assert [s.answer is not None for s in result.steps] == [True, False]
