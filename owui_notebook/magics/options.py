@@ -206,9 +206,7 @@ def task() -> None:
 @argument(
     "--kb", action="append", default=[], metavar="NAME", help="knowledge base to search (repeat)"
 )
-@argument(
-    "--tool", action="append", default=[], metavar="ID", help="a server tool to use (repeat)"
-)
+@argument("--tool", action="append", default=[], metavar="ID", help="a server tool to use (repeat)")
 @_generation
 @argument("-o", "--output", metavar="VAR", help="store the report in this variable")
 def research() -> None:
