@@ -29,13 +29,16 @@ if TYPE_CHECKING:
     from ._async.chat_stream import AsyncChatStream
     from ._async.client import AsyncOpenWebUI
     from ._async.completion_stream import AsyncCompletionStream
+    from ._async.research import AsyncResearchStream
     from ._async.task_runner import AsyncTaskStream
     from ._sync.chat import Chat
     from ._sync.chat_stream import ChatStream
     from ._sync.client import OpenWebUI
     from ._sync.completion_stream import CompletionStream
+    from ._sync.research import ResearchStream
     from ._sync.task_runner import TaskStream
     from .access import Access
+    from .chat_metadata import ChatMetadata
     from .errors import (
         APIStatusError,
         AuthenticationError,
@@ -59,6 +62,7 @@ if TYPE_CHECKING:
     from .history import check_history, repair_history, thread, validate_history
     from .prompt_template import PromptVariableError
     from .prompt_template import expand as expand_prompt
+    from .research_types import ResearchEvent, ResearchResult, ResearchStep
     from .task_types import (
         TaskDecision,
         TaskEvent,
@@ -105,6 +109,12 @@ _LAZY: dict[str, tuple[str, str]] = {
     "AsyncCompletionStream": ("._async.completion_stream", "AsyncCompletionStream"),
     "AsyncOpenWebUI": ("._async.client", "AsyncOpenWebUI"),
     "AsyncTaskStream": ("._async.task_runner", "AsyncTaskStream"),
+    "AsyncResearchStream": ("._async.research", "AsyncResearchStream"),
+    "ChatMetadata": (".chat_metadata", "ChatMetadata"),
+    "ResearchEvent": (".research_types", "ResearchEvent"),
+    "ResearchResult": (".research_types", "ResearchResult"),
+    "ResearchStep": (".research_types", "ResearchStep"),
+    "ResearchStream": ("._sync.research", "ResearchStream"),
     "AuthenticationError": (".errors", "AuthenticationError"),
     "BadRequestError": (".errors", "BadRequestError"),
     "Chat": ("._sync.chat", "Chat"),
@@ -174,10 +184,12 @@ __all__ = [
     "AsyncChatStream",
     "AsyncCompletionStream",
     "AsyncOpenWebUI",
+    "AsyncResearchStream",
     "AsyncTaskStream",
     "AuthenticationError",
     "BadRequestError",
     "Chat",
+    "ChatMetadata",
     "ChatRecord",
     "ChatResult",
     "ChatStream",
@@ -204,6 +216,10 @@ __all__ = [
     "PromptVariableError",
     "RateLimitError",
     "RequestTimeout",
+    "ResearchEvent",
+    "ResearchResult",
+    "ResearchStep",
+    "ResearchStream",
     "ServerError",
     "ServerInfo",
     "SessionUser",

@@ -24,6 +24,8 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 # Steps of a task run (`stream_task`/`run_task`) unless the caller says otherwise; here, not in
 # the task runner, so that the client's signatures need not import the runner.
 DEFAULT_MAX_ITERATIONS = 10
+# Questions a deep-research run asks before its report (the reference client's default).
+DEFAULT_RESEARCH_STEPS = 3
 
 
 def user_agent() -> str:

@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from .task_types import TaskOption, TaskStep, TodoItem, TodoStatus, ToolCall
+from .turns import thread_from
 from .types import ChatResult
 
 TASK_SYSTEM = """\
@@ -65,6 +66,15 @@ _DOING = {"doing", "in_progress", "in progress", "in-progress", "current", "acti
 _CHECKBOX = re.compile(r"^\s*(?:[-*]\s*)?\[(x|X|@|\s?)\]\s*(.*)$")
 
 
+SUMMARY_SYSTEM = """\
+You summarise a task run so that it can go on without its earlier steps. Write plain text \
+(no JSON): the task, the key decisions, actions and observations so far, the state of the \
+to-do list, and what is left to do. Be concise: the summary replaces the earlier steps."""
+# Characters of context (since the last summary) above which a run that summarises does so:
+# about 2,000 tokens, well inside any chat model's window.
+DEFAULT_SUMMARY_CHARS = 8000
+
+
 class StepError(ValueError):
     """The model's answer is not a usable step; the message says what is wrong with it."""
 
@@ -101,6 +111,19 @@ def next_prompt(
 
 def _step_line(index: int, max_iterations: int) -> str:
     return f"Step {index} of at most {max_iterations}: answer with one JSON step."
+
+
+def summary_prompt(question: str) -> str:
+    return (
+        f"Summarise the work on this task so far: {question.strip()}\n\n"
+        "Plain text, no JSON step: this summary replaces the earlier steps in your context."
+    )
+
+
+def context_chars(history: dict[str, Any], start: str | None) -> int:
+    """Characters of the thread a turn would send, from message `start` on."""
+    contents = [m.get("content") for m in thread_from(history, start)]
+    return sum(len(c) for c in contents if isinstance(c, str))
 
 
 def correction_prompt(error: str) -> str:

@@ -87,6 +87,8 @@ class TaskIteration(ServerModel):
     step: TaskStep | None = None  # None: no valid step (the run ended there)
     results: list[ChatResult] = Field(default_factory=list, repr=False)
     decision: TaskDecision | None = None
+    summary: str | None = None  # the run so far, summarised before this step
+    summary_result: ChatResult | None = Field(default=None, repr=False)
     retried: bool = False
     error: str | None = None
     started_at: float | None = None  # wall clock, epoch seconds
@@ -94,8 +96,10 @@ class TaskIteration(ServerModel):
 
     @property
     def usage(self) -> Usage | None:
-        """Tokens of every answer of this iteration (decision included)."""
+        """Tokens of every answer of this iteration (decision and summary included)."""
         extra = [self.decision.result] if self.decision and self.decision.result else []
+        if self.summary_result is not None:
+            extra.append(self.summary_result)
         return sum_usage([r.usage for r in [*self.results, *extra]])
 
 
@@ -176,7 +180,7 @@ class TextDelta(TaskEvent):
     kind: Literal["text"] = "text"
     text: str
     model: str
-    role: Literal["step", "retry", "decision"] = "step"
+    role: Literal["step", "retry", "decision", "summary"] = "step"
 
 
 class StepParsed(TaskEvent):
@@ -211,6 +215,15 @@ class ToolCalls(TaskEvent):
 class DecisionMade(TaskEvent):
     kind: Literal["decision"] = "decision"
     decision: TaskDecision
+
+
+class HistorySummarized(TaskEvent):
+    """The run so far was summarised (saved as a turn of the chat); later steps are sent
+    the summary instead of the earlier steps."""
+
+    kind: Literal["summary"] = "summary"
+    summary: str
+    context_chars: int  # size of the context the summary replaced
 
 
 class FinalAnswer(TaskEvent):

@@ -54,17 +54,20 @@ def model_messages(
     system: str | None,
     prompt: str,
     images: list[dict[str, Any]] | None = None,
+    start: str | None = None,
 ) -> list[dict[str, Any]]:
     """What the model is sent: the system prompt, the active thread, then the new prompt.
 
     User messages with images (`images` for the new prompt: ``files`` entries of type
     ``image``) become OpenAI content parts, text first, as the web UI sends them; earlier
-    images in the thread are sent again so the model still sees them.
+    images in the thread are sent again so the model still sees them. With `start` (a
+    message id of the thread), the thread is sent from that message on: what came before
+    was summarised there (a long task run), so the model's context stays bounded.
     """
     out: list[dict[str, Any]] = []
     if system:
         out.append({"role": "system", "content": system})
-    for message in thread(history):
+    for message in thread_from(history, start):
         role = message.get("role")
         if role in ("user", "assistant", "system"):
             content = message.get("content") or ""
@@ -76,6 +79,13 @@ def model_messages(
     # The prompt as it will be saved: a lone surrogate cannot even be sent as UTF-8.
     out.append({"role": "user", "content": user_content(server_text(prompt), images or [])})
     return out
+
+
+def thread_from(history: dict[str, Any], start: str | None) -> list[dict[str, Any]]:
+    """The active thread from message `start` on (the whole thread if it is not on it)."""
+    messages = thread(history)
+    ids = [m.get("id") for m in messages]
+    return messages[ids.index(start) :] if start in ids else messages
 
 
 def user_content(text: str, files: list[dict[str, Any]]) -> str | list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, no_var_expand
 
-from . import asking, listings, saved_prompts, task
+from . import asking, listings, research, saved_prompts, task
 from .errors import user_errors
 from .options import CELL_SUBCOMMANDS, help_text, parse
 from .prompt import expand_line, fill
@@ -56,6 +56,12 @@ class OwuiMagics(Magics):
             if not question:
                 raise UsageError("the cell is empty: write the task below %%owui task")
             task.run_task(session, args, question, self.shell)
+            return None
+        if sub == "research":
+            topic = fill(cell or "", self.shell.user_ns).strip()
+            if not topic:
+                raise UsageError("the cell is empty: write the topic below %%owui research")
+            research.run_research(session, args, topic, self.shell)
             return None
         if sub in ("chat", "compare"):
             prompt = fill(cell or "", self.shell.user_ns).strip()

@@ -166,6 +166,11 @@ def compare() -> None:
 )
 @argument("--decision-model", metavar="M", help="a model that picks when a step offers options")
 @argument(
+    "--summarize-history",
+    action="store_true",
+    help="summarise the run so far when its context grows long (saved in the chat)",
+)
+@argument(
     "--tool", action="append", default=[], metavar="ID", help="a server tool it may use (repeat)"
 )
 @argument(
@@ -180,6 +185,39 @@ def task() -> None:
     offers options (the decision model picks one) or gives the final answer. The to-do list,
     the findings and the step being written stream into the output; Ctrl-C stops the run.
     The whole run is saved as one new chat. ``_owui`` holds the TaskResult.
+    """
+
+
+@magic_arguments(name="owui research")
+@argument(
+    "-m",
+    "--model",
+    type=_model_list,
+    metavar="M1,M2",
+    help="general models: the first plans and writes the report (default: %%owui use)",
+)
+@argument(
+    "--search-models",
+    type=_model_list,
+    metavar="M1,M2",
+    help="search-capable models, for questions that need --kb, --tool or recent facts",
+)
+@argument("--steps", type=_positive_int, default=3, metavar="N", help="research steps (3)")
+@argument(
+    "--kb", action="append", default=[], metavar="NAME", help="knowledge base to search (repeat)"
+)
+@argument("--tool", action="append", default=[], metavar="ID", help="a server tool to use (repeat)")
+@_generation
+@argument("-o", "--output", metavar="VAR", help="store the report in this variable")
+def research() -> None:
+    """Research the cell's topic in steps, then write a report, shown live. (cell magic)
+
+    Each step the first general model plans the next question and picks a general or a
+    search model to answer it; --kb and --tool go with the search models' questions (with
+    every question when there are none). The plan, each answer as it streams, the sources
+    the server's retrieval gave, and the report fill the output; Ctrl-C stops the run and
+    keeps what was answered. The whole run is saved as one new chat. ``_owui`` holds the
+    ResearchResult.
     """
 
 
@@ -277,6 +315,7 @@ SUBCOMMANDS: dict[str, Any] = {
     "chat": chat,
     "compare": compare,
     "task": task,
+    "research": research,
     "models": models,
     "tools": tools,
     "chats": chats,
@@ -292,7 +331,7 @@ SUBCOMMANDS: dict[str, Any] = {
     "users": users,
     "help": help_,
 }
-CELL_SUBCOMMANDS = frozenset({"chat", "compare", "task"})
+CELL_SUBCOMMANDS = frozenset({"chat", "compare", "task", "research"})
 # "--key sk-..." must not pass as "--key-env sk-...", nor "--sys" as "--system": an option is
 # written out in full or it is an error.
 for _func in SUBCOMMANDS.values():
@@ -305,6 +344,7 @@ Open WebUI from the notebook.
   %%owui chat [-m MODEL] [--new] ...    ask a model; the cell is the prompt; continues the chat
   %%owui compare -m M1,M2,...           ask several models side by side; returns a DataFrame
   %%owui task [-m MODEL] [--max-iterations N]   work through a task in steps, live
+  %%owui research [-m M1,M2] [--search-models M] [--steps N]   research a topic, then report
   %owui models | chats | history | stats    DataFrames of models, chats, this chat, usage
   %owui kb [NAME] [--files]             DataFrame of knowledge bases (or of their files)
   %owui use MODEL | new | open | status     default model, next chat new, web UI link, status

@@ -44,6 +44,7 @@ def run_task(
         system=args.system,
         folder_id=folder_id,
         tags=args.tag,
+        summarize_history=args.summarize_history,
         **request_params(args),
     )
     view = TaskDisplay(model, args.max_iterations)

@@ -93,6 +93,10 @@ class ModelBehavior:
       conversation, so a retried or interrupted turn gets the same entry again. Before ``reply``.
     - ``style``: ``"echo"`` (the answer rule above, for tests) or ``"demo"`` (a Markdown answer
       that reads like one, see :mod:`~owui_notebook.sandbox.demo_models`; for the sandbox).
+    - ``prompted``: answers chosen by the last user message: the answer of the first key (a
+      substring, compared without case) that message contains. For agents whose context is cut
+      or rebuilt between turns (a summarised history, a research plan), where ``script`` cannot
+      count the answers given. Before ``script``; a message with no key falls through.
     """
 
     ttft: float = 0.0
@@ -105,6 +109,7 @@ class ModelBehavior:
     reply: str | None = None
     script: list[str] | None = None
     style: str = "echo"
+    prompted: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
@@ -145,6 +150,23 @@ _PLANNER_STEPS = (
     ),
 )
 
+
+def _plan(question: str, kind: str) -> str:
+    return json.dumps({"next_question": question, "chosen_model_type": kind})
+
+
+# A research director for `%%owui research` demos: one planned question per step (by the
+# step named in the planning prompt), then a short report.
+_RESEARCHER = {
+    "research step 1 of": _plan("What problem does a B-tree index solve?", "general"),
+    "research step 2 of": _plan("Which workloads favour hash indexes?", "search"),
+    "research step 3 of": _plan("What do range queries cost with each index?", "general"),
+    "write the final report": (
+        "## Report\n\nB-tree indexes keep keys sorted and serve range scans; hash indexes "
+        "answer equality lookups only. For date-range reads, choose a **B-tree**."
+    ),
+}
+
 DEFAULT_MODELS: dict[str, ModelBehavior] = {
     "alpha": ModelBehavior(),
     "beta": ModelBehavior(),
@@ -155,6 +177,7 @@ DEFAULT_MODELS: dict[str, ModelBehavior] = {
     # For `%%owui task` demos: a planner that works through three steps, and a judge.
     "planner": ModelBehavior(script=list(_PLANNER_STEPS)),
     "judge": ModelBehavior(reply='{"choice": 1, "reason": "range queries are common here"}'),
+    "researcher": ModelBehavior(prompted=dict(_RESEARCHER)),
 }
 
 #: What the sandbox serves to people (``owui-notebook sandbox``, ``demo``, ``lab``): the same ids,
@@ -410,6 +433,16 @@ def scripted_answer(script: list[str], messages: list[dict]) -> str:
     return script[min(given, len(script) - 1)]
 
 
+def prompted_answer(prompted: Mapping[str, str], messages: list[dict]) -> str | None:
+    """The answer of the first key of `prompted` found in the last user message (no case)."""
+    users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
+    last = _text(users[-1].get("content")).casefold() if users else ""
+    for key, answer in prompted.items():
+        if key.casefold() in last:
+            return answer
+    return None
+
+
 def answer_tokens(
     model_id: str, messages: list[dict], behavior: ModelBehavior | None = None
 ) -> list[str]:
@@ -426,6 +459,10 @@ def answer_tokens(
     if kind is not None:
         users = [m for m in messages if isinstance(m, dict) and m.get("role") == "user"]
         return _TOKEN.findall(_task_answer(kind, _text(users[-1].get("content"))))
+    if behavior is not None and behavior.prompted:
+        answer = prompted_answer(behavior.prompted, messages)
+        if answer is not None:
+            return _TOKEN.findall(answer)
     if behavior is not None and behavior.script:
         return _TOKEN.findall(scripted_answer(behavior.script, messages))
     if behavior is not None and behavior.reply is not None:

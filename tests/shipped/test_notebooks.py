@@ -155,9 +155,14 @@ def test_beyond_chat(owui_sandbox, tmp_path):
     assert "Use a <strong>B-tree</strong> index" in data(
         outputs(run, "%%owui task")[0], "text/html"
     )
+    research = data(outputs(run, "research = _owui")[0])
+    assert research.startswith("('reported',") and "'beta')" in research
+    assert "For date-range reads, choose a <strong>B-tree</strong>." in data(
+        outputs(run, "%%owui research")[0], "text/html"
+    )
     # Every chat it made is a valid tree, and the clean-up left nothing behind.
     with OpenWebUI(owui_sandbox.url, owui_sandbox.api_key) as client:
-        for marker in ("--kb owui-demo-projects", "%%owui task"):
+        for marker in ("--kb owui-demo-projects", "%%owui task", "%%owui research"):
             chat_id = CHAT_ID.search(data(outputs(run, marker)[0], "text/html")).group(1)
             assert validate_history(client.chats.get(chat_id)) == []
         assert "owui_demo_calc" not in [t.id for t in client.tools.list()]

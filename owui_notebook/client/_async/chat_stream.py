@@ -87,7 +87,11 @@ class AsyncChatStream(AsyncStreamBase[Any]):
             files=[*(self._params.get("files") or []), *self.extras.image_files()],
         )
         messages = model_messages(
-            chat.history, self._system, self._prompt, self.extras.image_files()
+            chat.history,
+            self._system,
+            self._prompt,
+            self.extras.image_files(),
+            start=chat.context_from,
         )
         params = self.extras.request_params(self._params)
         http = chat._client._http

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from .._lazy import LazyGroup
-from .._settings import DEFAULT_MAX_ITERATIONS, Settings
+from .._settings import DEFAULT_MAX_ITERATIONS, DEFAULT_RESEARCH_STEPS, Settings
 from ..errors import ConfigurationError, NotFoundError, UnexpectedResponseError
 from ..features import has_feature, require_feature
 from ._http import AsyncHTTP
@@ -17,9 +17,12 @@ from ._http import AsyncHTTP
 # Resource groups load on first access (`LazyGroup`); the chat engine, the task runner and
 # the typed models (pydantic) load in the methods that use them.
 if TYPE_CHECKING:
+    from ..chat_metadata import ChatMetadata
+    from ..research_types import ResearchResult
     from ..task_types import TaskResult
-    from ..types import ServerInfo, SessionUser
+    from ..types import ChatRecord, ServerInfo, SessionUser
     from .chat import AsyncChat
+    from .research import AsyncResearchStream
     from .resources.analytics import AsyncAnalytics
     from .resources.auths import AsyncAuths
     from .resources.chats import AsyncChats
@@ -235,6 +238,8 @@ class AsyncOpenWebUI:
         title: str | None = None,
         folder_id: str | None = None,
         tags: list[str] | None = None,
+        summarize_history: bool = False,
+        summary_after: int | None = None,
         **params: Any,
     ) -> AsyncTaskStream:
         """Work through `question` in steps with `model`; iterate for the steps as they stream.
@@ -245,11 +250,15 @@ class AsyncOpenWebUI:
         whole run is saved as one chat. `tool_ids` and `knowledge` (and ``temperature=``
         and the like) go with the working model's requests; so do the tool servers
         `tool_server_ids` names (ids, ``server:`` tool ids or names, checked when the run
-        starts). See `AsyncTaskStream`.
+        starts). `summarize_history` keeps long runs within the model's context: once the
+        context passes `summary_after` characters (8,000), the run so far is summarised as a
+        turn of the chat and later steps are sent the summary instead of the earlier steps.
+        See `AsyncTaskStream`.
         """
         from .task_runner import AsyncTaskStream
 
         servers = [tool_server_ids] if isinstance(tool_server_ids, str) else tool_server_ids
+        summary = {} if summary_after is None else {"summary_after": summary_after}
         extra = {"tool_ids": tool_ids, "knowledge": knowledge, "tool_servers": servers}
         return AsyncTaskStream(
             self,
@@ -262,6 +271,8 @@ class AsyncOpenWebUI:
             folder_id=folder_id,
             tags=tags,
             params={**params, **{k: v for k, v in extra.items() if v is not None}},
+            summarize_history=summarize_history,
+            **summary,
         )
 
     async def run_task(
@@ -289,3 +300,101 @@ class AsyncOpenWebUI:
             **options,
         ) as stream:
             return await stream.until_done()
+
+    # -- research -----------------------------------------------------------------------
+
+    def stream_research(
+        self,
+        topic: str,
+        *,
+        num_steps: int = DEFAULT_RESEARCH_STEPS,
+        general_models: list[str],
+        search_models: list[str] | None = None,
+        knowledge: Any = None,
+        tool_ids: list[str] | None = None,
+        files: Any = None,
+        system: str | None = None,
+        title: str | None = None,
+        folder_id: str | None = None,
+        tags: list[str] | None = None,
+        **params: Any,
+    ) -> AsyncResearchStream:
+        """Research `topic` in `num_steps` planned steps, then a report; iterate for events.
+
+        Each step the first general model picks the next question and whether a general or
+        a search-capable model answers it; that model answers (models of a type take turns).
+        `knowledge`, `tool_ids` and `files` go with the search models' questions (with every
+        question when there are no search models): their citations are each step's
+        ``sources``. Then the first general model writes the report. The whole run is one
+        saved chat (title: `title`, else ``Deep Dive: <topic>``). See `AsyncResearchStream`.
+        """
+        search = {"knowledge": knowledge, "tool_ids": tool_ids, "files": files}
+        from .research import AsyncResearchStream
+
+        return AsyncResearchStream(
+            self,
+            topic,
+            num_steps=num_steps,
+            general_models=general_models,
+            search_models=search_models,
+            search_params=search,
+            system=system,
+            title=title,
+            folder_id=folder_id,
+            tags=tags,
+            params=params,
+        )
+
+    async def deep_research(
+        self,
+        topic: str,
+        *,
+        num_steps: int = DEFAULT_RESEARCH_STEPS,
+        general_models: list[str],
+        search_models: list[str] | None = None,
+        **options: Any,
+    ) -> ResearchResult:
+        """`stream_research` run to its end: the `ResearchResult` (steps with their questions,
+        models, answers and sources, the report, the saved chat's id, and how it ended)."""
+        async with self.stream_research(
+            topic,
+            num_steps=num_steps,
+            general_models=general_models,
+            search_models=search_models,
+            **options,
+        ) as stream:
+            return await stream.until_done()
+
+    # -- chat metadata ------------------------------------------------------------------
+
+    async def update_chat_metadata(
+        self,
+        chat_id: str,
+        *,
+        regenerate_title: bool = False,
+        regenerate_tags: bool = False,
+        title: str | None = None,
+        tags: list[str] | None = None,
+        folder: str | None = None,
+        model: str | None = None,
+    ) -> ChatMetadata:
+        """Regenerate a saved chat's title and/or tags with the server's tasks, or set them
+        (and its folder, by name) in one call; see ``_async/chat_metadata.py``."""
+        from . import chat_metadata
+
+        return await chat_metadata.update_chat_metadata(
+            self,
+            chat_id,
+            regenerate_title=regenerate_title,
+            regenerate_tags=regenerate_tags,
+            title=title,
+            tags=tags,
+            folder=folder,
+            model=model,
+        )
+
+    async def switch_chat_model(self, chat_id: str, models: str | list[str]) -> ChatRecord:
+        """Make `models` (one id or several) a saved chat's model(s); its history is kept."""
+        from . import chat_metadata
+
+        return await chat_metadata.switch_chat_model(self, chat_id, models)

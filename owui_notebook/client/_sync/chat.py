@@ -72,6 +72,9 @@ class Chat:
         # Another user's chat that this user may read but not change (an admin looking at
         # it, a read-only share): turns cannot be saved in it, so none is sent.
         self.read_only = False
+        # Message id the model's context starts from (a summary of what came before, see
+        # the task runner's summarize_history); None sends the whole thread.
+        self.context_from: str | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} id={self.id!r} model={self.model!r} turns={self.turns}>"

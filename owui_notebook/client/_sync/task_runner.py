@@ -19,10 +19,13 @@ from .._settings import DEFAULT_MAX_ITERATIONS
 from ..errors import ConfigurationError, NotFoundError, OpenWebUIError
 from ..task_steps import (
     DECISION_SYSTEM,
+    DEFAULT_SUMMARY_CHARS,
+    SUMMARY_SYSTEM,
     TASK_SYSTEM,
     StepError,
     after_decision_text,
     carry_on_text,
+    context_chars,
     correction_prompt,
     decision_prompt,
     first_prompt,
@@ -30,12 +33,14 @@ from ..task_steps import (
     next_prompt,
     parse_decision,
     parse_step,
+    summary_prompt,
     tool_calls_in,
 )
 from ..task_types import (
     DecisionMade,
     FinalAnswer,
     FindingsAdded,
+    HistorySummarized,
     IterationStarted,
     StepParsed,
     StepRejected,
@@ -84,6 +89,8 @@ class TaskStream(StreamBase[TaskEvent]):
         folder_id: str | None = None,
         tags: list[str] | None = None,
         params: dict[str, Any] | None = None,
+        summarize_history: bool = False,
+        summary_after: int = DEFAULT_SUMMARY_CHARS,
     ) -> None:
         if not isinstance(question, str) or not question.strip():
             raise ConfigurationError("the task is empty: write the question to work on")
@@ -93,6 +100,15 @@ class TaskStream(StreamBase[TaskEvent]):
             raise ConfigurationError("max_iterations must be a whole number of at least 1")
         if max_iterations < 1:
             raise ConfigurationError("max_iterations must be a whole number of at least 1")
+        if isinstance(summary_after, bool) or not isinstance(summary_after, int):
+            raise ConfigurationError("summary_after must be a number of characters, at least 1")
+        if summary_after < 1:
+            raise ConfigurationError("summary_after must be a number of characters, at least 1")
+        # Long runs: once the context since the last summary passes `summary_after`
+        # characters, the run so far is summarised (a turn of the chat) and later steps
+        # are sent the summary instead of the earlier steps.
+        self.summarize_history = summarize_history
+        self.summary_after = summary_after
         self.question = question.strip()
         self.model = model
         self.decision_model = decision_model or None
@@ -211,6 +227,11 @@ class TaskStream(StreamBase[TaskEvent]):
     def _iteration(self, iteration: TaskIteration, prompt: str) -> Iterator[TaskEvent]:
         """Ask for a step (once more if it is malformed), then act on it."""
         index = iteration.index
+        if self._summary_due():
+            for event in self._summarize(iteration):
+                yield event
+            if self._aborted:
+                return
         for event in self._ask(iteration, prompt, role="step"):
             yield event
         result = self._last
@@ -296,6 +317,31 @@ class TaskStream(StreamBase[TaskEvent]):
         yield DecisionMade(iteration=iteration.index, decision=decision)
         self._carry_on = after_decision_text(model, step.options, decision.choice, decision.reason)
 
+    def _summary_due(self) -> bool:
+        chat = self.chat
+        if not self.summarize_history or not chat.history.get("currentId"):
+            return False
+        return context_chars(chat.history, chat.context_from) > self.summary_after
+
+    def _summarize(self, iteration: TaskIteration) -> Iterator[TaskEvent]:
+        """Summarise the run so far as a turn of the chat; later turns start from it."""
+        size = context_chars(self.chat.history, self.chat.context_from)
+        prompt = summary_prompt(self.question)
+        # Asked like the decision model: without the working model's tools and knowledge.
+        for event in self._ask(
+            iteration, prompt, role="summary", model=self.model, system=SUMMARY_SYSTEM
+        ):
+            yield event
+        result = self._last
+        iteration.summary_result = result
+        if result is None or self._aborted or not result.ok or not result.content.strip():
+            return  # no summary: the next step is sent the whole thread, as before
+        iteration.summary = result.content
+        self.chat.context_from = result.parent_id
+        yield HistorySummarized(
+            iteration=iteration.index, summary=result.content, context_chars=size
+        )
+
     def _ask(
         self,
         iteration: TaskIteration,
@@ -321,7 +367,7 @@ class TaskStream(StreamBase[TaskEvent]):
         finally:
             self._current = None
             self._last = stream.results[0] if stream.results else None
-            if self._last is not None and role != "decision":
+            if self._last is not None and role in ("step", "retry"):
                 iteration.results.append(self._last)
 
     def _outcome(self, status: TaskStatus, duration: float) -> TaskResult:
