@@ -108,6 +108,7 @@ def sync_dataset(
         since = int(epoch_seconds(since) or 0)
     base = store.current if (manifest is not None and not full) else None
     run = _Run(client, store, progress)
+    plan: dict[str, Any]
     if base is None:
         plan = {"kind": "full", "base": None, "drop": [], "targets": None}
     else:

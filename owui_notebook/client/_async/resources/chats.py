@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -46,7 +47,7 @@ class AsyncChats(AsyncResource):
         *,
         include_pinned: bool = False,
         include_folders: bool = False,
-    ) -> list[ChatSummary]:
+    ) -> builtins.list[ChatSummary]:
         """One page (60 rows, newest first) or, with ``page=None``, every non-archived chat."""
         return _summaries(
             await self._get_list(
@@ -68,36 +69,45 @@ class AsyncChats(AsyncResource):
                 yield row
             page += 1
 
-    async def search(self, text: str, page: int | None = None) -> list[ChatSummary]:
+    async def search(self, text: str, page: int | None = None) -> builtins.list[ChatSummary]:
         """Chats whose title or messages match `text` (server-side search)."""
         return _summaries(await self._get_list(f"{_BASE}/search", text=text, page=page))
 
-    async def pinned(self) -> list[ChatSummary]:
+    async def pinned(self) -> builtins.list[ChatSummary]:
         return _summaries(await self._get_list(f"{_BASE}/pinned"))
 
-    async def archived(self, page: int | None = None) -> list[ChatSummary]:
+    async def archived(self, page: int | None = None) -> builtins.list[ChatSummary]:
         return _summaries(await self._get_list(f"{_BASE}/archived", page=page))
 
-    async def by_folder(self, folder_id: str) -> list[ChatRecord]:
+    async def by_folder(self, folder_id: str) -> builtins.list[ChatRecord]:
         return [_record(r) for r in await self._get_list(f"{_BASE}/folder/{folder_id}")]
 
-    async def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> list[ChatSummary]:
+    async def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> builtins.list[ChatSummary]:
         body = await self._post(f"{_BASE}/tags", {"name": name, "skip": skip, "limit": limit})
         return _summaries(body or [])
+
+    async def by_user(self, user_id: str, page: int = 1) -> builtins.list[ChatSummary]:
+        """One page (60 rows) of another user's chats, archived included, oldest first
+        (admins; ``ENABLE_ADMIN_CHAT_ACCESS``). Ordered by creation and id, so pages stay
+        stable while the user keeps chatting."""
+        rows = await self._get_list(
+            f"{_BASE}/list/user/{user_id}", page=page, order_by="created_at", direction="asc"
+        )
+        return _summaries(rows)
 
     async def all(self) -> AsyncIterator[ChatRecord]:
         """Every chat of this user with its full message tree (streamed where the server can)."""
         async for row in self._http.records("GET", f"{_BASE}/all"):
             yield _record(row)
 
-    async def all_db(self) -> list[ChatRecord]:
+    async def all_db(self) -> builtins.list[ChatRecord]:
         """Every chat of every user, with message trees (admins; the server's admin export)."""
         return [_record(r) for r in await self._get_list(f"{_BASE}/all/db")]
 
-    async def all_archived(self) -> list[ChatRecord]:
+    async def all_archived(self) -> builtins.list[ChatRecord]:
         return [_record(r) for r in await self._get_list(f"{_BASE}/all/archived")]
 
-    async def all_tags(self) -> list[Tag]:
+    async def all_tags(self) -> builtins.list[Tag]:
         return [Tag.model_validate(r) for r in await self._get_list(f"{_BASE}/all/tags")]
 
     # -- one chat ---------------------------------------------------------------------------
@@ -152,7 +162,7 @@ class AsyncChats(AsyncResource):
     async def clone(self, chat_id: str, *, title: str | None = None) -> ChatRecord:
         return _record(await self._post(f"{_BASE}/{chat_id}/clone", {"title": title}))
 
-    async def import_chats(self, chats: list[dict[str, Any]]) -> list[ChatRecord]:
+    async def import_chats(self, chats: builtins.list[dict[str, Any]]) -> builtins.list[ChatRecord]:
         """Import chats as they are (each ``{"chat": {...}, "meta"?, "pinned"?, "folder_id"?}``).
 
         Newer servers take a batch; older ones (0.6.x) one chat per request.
@@ -212,7 +222,7 @@ class AsyncChats(AsyncResource):
         folder: str | None = None,
         outside_folders: bool = False,
         dry_run: bool = False,
-    ) -> list[ChatSummary]:
+    ) -> builtins.list[ChatSummary]:
         """Archive every chat last changed more than `days` ago; returns those chats.
 
         `folder` (a name or id) limits it to that folder, `outside_folders` to chats in no
@@ -288,14 +298,14 @@ class AsyncChats(AsyncResource):
 
     # -- tags -------------------------------------------------------------------------------
 
-    async def tags(self, chat_id: str) -> list[Tag]:
+    async def tags(self, chat_id: str) -> builtins.list[Tag]:
         return [Tag.model_validate(r) for r in await self._get_list(f"{_BASE}/{chat_id}/tags")]
 
-    async def add_tag(self, chat_id: str, name: str) -> list[Tag]:
+    async def add_tag(self, chat_id: str, name: str) -> builtins.list[Tag]:
         body = await self._post(f"{_BASE}/{chat_id}/tags", {"name": name})
         return [Tag.model_validate(r) for r in body or []]
 
-    async def remove_tag(self, chat_id: str, name: str) -> list[Tag]:
+    async def remove_tag(self, chat_id: str, name: str) -> builtins.list[Tag]:
         body = await self._http.request("DELETE", f"{_BASE}/{chat_id}/tags", json={"name": name})
         return [Tag.model_validate(r) for r in body or []]
 

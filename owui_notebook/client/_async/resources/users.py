@@ -22,6 +22,12 @@ class AsyncUsers(AsyncResource):
         rows = body.get("users") if isinstance(body, dict) else body
         return [User.model_validate(r) for r in rows or [] if isinstance(r, dict)]
 
+    async def page(self, page: int = 1) -> builtins.list[User]:
+        """One page of users (``/api/v1/users/?page=``: 30 a page on 0.6-0.12), oldest first."""
+        body = await self._get(f"{_BASE}/", page=page, order_by="created_at", direction="asc")
+        rows = body.get("users") if isinstance(body, dict) else body
+        return [User.model_validate(r) for r in rows or [] if isinstance(r, dict)]
+
     async def get(self, user_id: str) -> User:
         """One user with email and role (0.6's own endpoint gives only a name: the list
         serves every release alike)."""

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import Iterator, Callable
 from typing import Any
@@ -48,7 +49,7 @@ class Chats(Resource):
         *,
         include_pinned: bool = False,
         include_folders: bool = False,
-    ) -> list[ChatSummary]:
+    ) -> builtins.list[ChatSummary]:
         """One page (60 rows, newest first) or, with ``page=None``, every non-archived chat."""
         return _summaries(
             self._get_list(
@@ -70,36 +71,45 @@ class Chats(Resource):
                 yield row
             page += 1
 
-    def search(self, text: str, page: int | None = None) -> list[ChatSummary]:
+    def search(self, text: str, page: int | None = None) -> builtins.list[ChatSummary]:
         """Chats whose title or messages match `text` (server-side search)."""
         return _summaries(self._get_list(f"{_BASE}/search", text=text, page=page))
 
-    def pinned(self) -> list[ChatSummary]:
+    def pinned(self) -> builtins.list[ChatSummary]:
         return _summaries(self._get_list(f"{_BASE}/pinned"))
 
-    def archived(self, page: int | None = None) -> list[ChatSummary]:
+    def archived(self, page: int | None = None) -> builtins.list[ChatSummary]:
         return _summaries(self._get_list(f"{_BASE}/archived", page=page))
 
-    def by_folder(self, folder_id: str) -> list[ChatRecord]:
+    def by_folder(self, folder_id: str) -> builtins.list[ChatRecord]:
         return [_record(r) for r in self._get_list(f"{_BASE}/folder/{folder_id}")]
 
-    def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> list[ChatSummary]:
+    def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> builtins.list[ChatSummary]:
         body = self._post(f"{_BASE}/tags", {"name": name, "skip": skip, "limit": limit})
         return _summaries(body or [])
+
+    def by_user(self, user_id: str, page: int = 1) -> builtins.list[ChatSummary]:
+        """One page (60 rows) of another user's chats, archived included, oldest first
+        (admins; ``ENABLE_ADMIN_CHAT_ACCESS``). Ordered by creation and id, so pages stay
+        stable while the user keeps chatting."""
+        rows = self._get_list(
+            f"{_BASE}/list/user/{user_id}", page=page, order_by="created_at", direction="asc"
+        )
+        return _summaries(rows)
 
     def all(self) -> Iterator[ChatRecord]:
         """Every chat of this user with its full message tree (streamed where the server can)."""
         for row in self._http.records("GET", f"{_BASE}/all"):
             yield _record(row)
 
-    def all_db(self) -> list[ChatRecord]:
+    def all_db(self) -> builtins.list[ChatRecord]:
         """Every chat of every user, with message trees (admins; the server's admin export)."""
         return [_record(r) for r in self._get_list(f"{_BASE}/all/db")]
 
-    def all_archived(self) -> list[ChatRecord]:
+    def all_archived(self) -> builtins.list[ChatRecord]:
         return [_record(r) for r in self._get_list(f"{_BASE}/all/archived")]
 
-    def all_tags(self) -> list[Tag]:
+    def all_tags(self) -> builtins.list[Tag]:
         return [Tag.model_validate(r) for r in self._get_list(f"{_BASE}/all/tags")]
 
     # -- one chat ---------------------------------------------------------------------------
@@ -154,7 +164,7 @@ class Chats(Resource):
     def clone(self, chat_id: str, *, title: str | None = None) -> ChatRecord:
         return _record(self._post(f"{_BASE}/{chat_id}/clone", {"title": title}))
 
-    def import_chats(self, chats: list[dict[str, Any]]) -> list[ChatRecord]:
+    def import_chats(self, chats: builtins.list[dict[str, Any]]) -> builtins.list[ChatRecord]:
         """Import chats as they are (each ``{"chat": {...}, "meta"?, "pinned"?, "folder_id"?}``).
 
         Newer servers take a batch; older ones (0.6.x) one chat per request.
@@ -214,7 +224,7 @@ class Chats(Resource):
         folder: str | None = None,
         outside_folders: bool = False,
         dry_run: bool = False,
-    ) -> list[ChatSummary]:
+    ) -> builtins.list[ChatSummary]:
         """Archive every chat last changed more than `days` ago; returns those chats.
 
         `folder` (a name or id) limits it to that folder, `outside_folders` to chats in no
@@ -290,14 +300,14 @@ class Chats(Resource):
 
     # -- tags -------------------------------------------------------------------------------
 
-    def tags(self, chat_id: str) -> list[Tag]:
+    def tags(self, chat_id: str) -> builtins.list[Tag]:
         return [Tag.model_validate(r) for r in self._get_list(f"{_BASE}/{chat_id}/tags")]
 
-    def add_tag(self, chat_id: str, name: str) -> list[Tag]:
+    def add_tag(self, chat_id: str, name: str) -> builtins.list[Tag]:
         body = self._post(f"{_BASE}/{chat_id}/tags", {"name": name})
         return [Tag.model_validate(r) for r in body or []]
 
-    def remove_tag(self, chat_id: str, name: str) -> list[Tag]:
+    def remove_tag(self, chat_id: str, name: str) -> builtins.list[Tag]:
         body = self._http.request("DELETE", f"{_BASE}/{chat_id}/tags", json={"name": name})
         return [Tag.model_validate(r) for r in body or []]
 

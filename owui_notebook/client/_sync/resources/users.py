@@ -24,6 +24,12 @@ class Users(Resource):
         rows = body.get("users") if isinstance(body, dict) else body
         return [User.model_validate(r) for r in rows or [] if isinstance(r, dict)]
 
+    def page(self, page: int = 1) -> builtins.list[User]:
+        """One page of users (``/api/v1/users/?page=``: 30 a page on 0.6-0.12), oldest first."""
+        body = self._get(f"{_BASE}/", page=page, order_by="created_at", direction="asc")
+        rows = body.get("users") if isinstance(body, dict) else body
+        return [User.model_validate(r) for r in rows or [] if isinstance(r, dict)]
+
     def get(self, user_id: str) -> User:
         """One user with email and role (0.6's own endpoint gives only a name: the list
         serves every release alike)."""
