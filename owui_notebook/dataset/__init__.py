@@ -8,7 +8,8 @@
 
 ``DIR/chats/month=YYYY-MM/*.parquet`` holds one row per chat (`CHAT_COLUMNS`) and
 ``DIR/messages/month=YYYY-MM/*.parquet`` one row per message (`MESSAGE_COLUMNS` plus
-``user_id``) and ``DIR/users/users.parquet`` (id, name, email, role), Hive-partitioned by the month each chat was created: DuckDB, Dask, Spark and
+``user_id``) and ``DIR/users/users.parquet`` (id, name, email, role), the first two
+Hive-partitioned by the month each chat was created: DuckDB, Dask, Spark and
 pandas read them as they are. Needs the ``analytics`` extra
 (``pip install 'owui-notebook[analytics]'``: pyarrow and duckdb), imported only when used.
 """

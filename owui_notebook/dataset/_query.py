@@ -99,6 +99,19 @@ class Dataset:
         table.attrs = {**self.attrs, "metric": metric, "freq": unit}
         return table
 
+    def answers(self) -> pd.DataFrame:
+        """The answers' columns the dashboard charts (no message text), read by DuckDB with
+        only those columns scanned."""
+        frame = self.sql(
+            "SELECT chat_id, message_id, timestamp, role, model, user_id, rating, "
+            "prompt_tokens, completion_tokens, total_tokens, content_length, "
+            "response_time_s, ttft_s, timestamp_gap_s "
+            f"FROM messages WHERE {_ANSWERS}"
+        )
+        frame["timestamp"] = frame["timestamp"].astype("datetime64[ns, UTC]")  # as the frames
+        frame.attrs = dict(self.attrs)
+        return frame
+
     def response_times(self, *, metric: str = "response_time_s") -> pd.DataFrame:
         """The distribution of `metric` over each model's answers (see `frames.response_times`)."""
         if metric not in mem.TIME_METRICS:
@@ -160,8 +173,24 @@ class Dataset:
         table.attrs = dict(self.attrs)
         return table[mem.RATING_COLUMNS]
 
-    def usage_by_user(self) -> pd.DataFrame:
-        """Per user (name and email from the ``users`` table): chats, answers, tokens."""
+    def usage_by_user(self, *, by_model: bool = False) -> pd.DataFrame:
+        """Per user (`by_model`: and model), with name and email from the ``users`` table:
+        chats, answers, tokens."""
+        if by_model:
+            table = self.sql(
+                "SELECT m.user_id, m.model, any_value(u.name) AS name, "
+                "count(DISTINCT m.chat_id) AS chats, count(*) AS answers, "
+                "sum(m.prompt_tokens) AS prompt_tokens, "
+                "sum(m.completion_tokens) AS completion_tokens, "
+                "sum(m.total_tokens) AS total_tokens "
+                "FROM messages m LEFT JOIN users u ON u.user_id = m.user_id "
+                "WHERE m.role = 'assistant' AND m.model IS NOT NULL "
+                "GROUP BY m.user_id, m.model ORDER BY m.user_id, m.model"
+            ).set_index(["user_id", "model"])
+            for column in table.columns[1:]:
+                table[column] = table[column].astype("Int64")
+            table.attrs = dict(self.attrs)
+            return table
         table = self.sql(
             "SELECT m.user_id, any_value(u.name) AS name, any_value(u.email) AS email, "
             "count(DISTINCT m.chat_id) AS chats, "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import html
+import os
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -59,7 +60,7 @@ class StatsDashboard(Panel):
 
     def __init__(
         self,
-        data: pd.DataFrame | None = None,
+        data: pd.DataFrame | Any = None,
         *,
         client: AsyncOpenWebUI | OpenWebUI | None = None,
         freq: str = "day",
@@ -146,8 +147,11 @@ class StatsDashboard(Panel):
         self.set_data(messages)
         self._say("")
 
-    def set_data(self, messages: pd.DataFrame) -> None:
-        """Chart `messages` (with at least `REQUIRED_COLUMNS`); the filters start wide open."""
+    def set_data(self, messages: pd.DataFrame | Any) -> None:
+        """Chart `messages` (with at least `REQUIRED_COLUMNS`), or a `Dataset`'s answers
+        (only the columns charted are read); the filters start wide open."""
+        if hasattr(messages, "answers") and not isinstance(messages, pd.DataFrame):
+            messages = messages.answers()
         missing = [c for c in REQUIRED_COLUMNS if c not in messages.columns]
         if missing:
             raise ValueError(
@@ -263,10 +267,18 @@ def _count(n: int, noun: str) -> str:
 
 
 def dashboard(
-    data: pd.DataFrame | None = None,
+    data: pd.DataFrame | Any = None,
     *,
     client: AsyncOpenWebUI | OpenWebUI | None = None,
     freq: str = "day",
+    dataset: Any = None,
 ) -> StatsDashboard:
-    """A `StatsDashboard`; leave it last in the cell to show it."""
+    """A `StatsDashboard`; leave it last in the cell to show it. `dataset` (a directory
+    written by ``owui-notebook export``, or a `Dataset`) charts it instead of the server."""
+    if dataset is not None:
+        if isinstance(dataset, (str, os.PathLike)):
+            from ..dataset import Dataset
+
+            dataset = Dataset(dataset)
+        data = dataset
     return StatsDashboard(data, client=client, freq=freq)
