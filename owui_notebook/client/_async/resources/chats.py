@@ -82,7 +82,9 @@ class AsyncChats(AsyncResource):
     async def by_folder(self, folder_id: str) -> builtins.list[ChatRecord]:
         return [_record(r) for r in await self._get_list(f"{_BASE}/folder/{folder_id}")]
 
-    async def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> builtins.list[ChatSummary]:
+    async def by_tag(
+        self, name: str, *, skip: int = 0, limit: int = 50
+    ) -> builtins.list[ChatSummary]:
         body = await self._post(f"{_BASE}/tags", {"name": name, "skip": skip, "limit": limit})
         return _summaries(body or [])
 

@@ -84,7 +84,9 @@ class Chats(Resource):
     def by_folder(self, folder_id: str) -> builtins.list[ChatRecord]:
         return [_record(r) for r in self._get_list(f"{_BASE}/folder/{folder_id}")]
 
-    def by_tag(self, name: str, *, skip: int = 0, limit: int = 50) -> builtins.list[ChatSummary]:
+    def by_tag(
+        self, name: str, *, skip: int = 0, limit: int = 50
+    ) -> builtins.list[ChatSummary]:
         body = self._post(f"{_BASE}/tags", {"name": name, "skip": skip, "limit": limit})
         return _summaries(body or [])
 
