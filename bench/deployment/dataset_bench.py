@@ -36,10 +36,12 @@ class Counting(httpx.HTTPTransport):
     def handle_request(self, request):
         count[0] += 1
         return super().handle_request(request)
-client = OpenWebUI(sys.argv[1], transport=Counting())
-client.signin(sys.argv[2], sys.argv[3])
+client = OpenWebUI(sys.argv[1], None if sys.argv[2] == "-" else sys.argv[2],
+    transport=Counting())
+if sys.argv[2] == "-":
+    client.signin(sys.argv[3], sys.argv[4])
 t = time.perf_counter()
-result = sync_dataset(client, sys.argv[4], progress=False)
+result = sync_dataset(client, sys.argv[5], progress=False, all_users=sys.argv[2] != "-")
 print(json.dumps({"seconds": time.perf_counter() - t, "requests": count[0],
     "fetched": result.fetched, "chats": result.chats, "messages": result.messages,
     "changed": result.changed, "added": result.added, "removed": result.removed,
@@ -47,10 +49,13 @@ print(json.dumps({"seconds": time.perf_counter() - t, "requests": count[0],
 """
 
 
-def export(url: str, email: str, password: str, directory: str) -> dict:
+def export(url: str, login: tuple[str, str] | str, directory: str) -> dict:
+    """Run one export in a fresh process: a user's own (email, password) or every
+    user's (an admin's token)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    who = ["-", *login] if isinstance(login, tuple) else [login, "", ""]
     out = subprocess.run(
-        [sys.executable, "-c", _EXPORT, url, email, password, directory],
+        [sys.executable, "-c", _EXPORT, url, *who, directory],
         capture_output=True,
         text=True,
         env=env,
@@ -69,7 +74,7 @@ def main() -> None:
 
     from owui_notebook.client import OpenWebUI
     from owui_notebook.sandbox.bootstrap import create_user
-    from owui_notebook.testing.deployment import seed
+    from owui_notebook.testing.deployment import seed, seed_server_side
 
     box = None
     if args.url is None:
@@ -92,28 +97,53 @@ def main() -> None:
             return len(seed(client, user[2], seed=index, now=int(time.time()), batch=100))
 
     t = time.perf_counter()
-    with ThreadPoolExecutor(args.users) as pool:
-        seeded = sum(pool.map(seed_one, users, range(len(users))))
-    seed_s = time.perf_counter() - t
-    print(f"seeded {seeded} chats in {seed_s:.0f}s ({seeded / seed_s:.0f}/s)")
+    if box is not None and box.server is not None:  # the server's own code, batch commits
+        from owui_notebook.sandbox.install import _venv_python
+        from owui_notebook.sandbox.server import _clean_env, server_env
 
-    email, password, mine = users[0]
-    directory = tempfile.mkdtemp(prefix="owui-dataset-")
-    first = export(url, email, password, directory)
+        srv = box.server
+        env = {**_clean_env(srv.venv), **server_env(srv.data_dir, srv.provider_url, "seed")}
+        with OpenWebUI(url, jwt) as admin:
+            ids_of = {u.email: u.id for u in admin.users.list()}
+        plan = [(ids_of[u[0]], u[2], i) for i, u in enumerate(users)]
+        seeded = len(seed_server_side(str(_venv_python(srv.venv)), env, plan, now=int(time.time())))
+        how = "server-side"
+    else:  # the import endpoint, one connection per user
+        with ThreadPoolExecutor(args.users) as pool:
+            seeded = sum(pool.map(seed_one, users, range(len(users))))
+        how = "POST /api/v1/chats/import"
+    seed_s = time.perf_counter() - t
+    with OpenWebUI(url, jwt) as admin:  # what the server holds, by its own analytics
+        summary = admin.analytics.summary()
     print(
-        f"first export: {first['chats']} chats in {first['seconds']:.1f}s, "
+        f"seeded {seeded} chats in {seed_s:.0f}s ({seeded / seed_s:.0f}/s, {how}); "
+        f"the server's analytics: {summary}"
+    )
+
+    email, password, _ = users[0]
+    own_dir = tempfile.mkdtemp(prefix="owui-dataset-own-")
+    own = export(url, (email, password), own_dir)
+    print(
+        f"one user's export (NDJSON stream): {own['chats']} chats in {own['seconds']:.1f}s, "
+        f"{own['chats'] / own['seconds']:.0f} chats/s, peak RSS {own['peak_rss_mb']:.0f} MB"
+    )
+    directory = tempfile.mkdtemp(prefix="owui-dataset-")
+    first = export(url, jwt, directory)
+    print(
+        f"first export, all users: {first['chats']} chats in {first['seconds']:.1f}s, "
         f"{first['chats'] / first['seconds']:.0f} chats/s, peak RSS {first['peak_rss_mb']:.0f} MB"
     )
 
-    with OpenWebUI(url) as client:  # 1% of the user's chats change
-        client.signin(email, password)
-        ids = [r.id for r in client.chats.iter()]
-        time.sleep(1.1)
-        step = max(1, len(ids) // max(1, mine // 100))
-        touched = ids[::step][: max(1, mine // 100)]
-        for chat_id in touched:
-            client.chats.rename(chat_id, "changed " + chat_id[:6])
-    refresh = export(url, email, password, directory)
+    time.sleep(1.1)
+    touched = []
+    for user_email, user_password, count in users:  # 1% of every user's chats change
+        with OpenWebUI(url) as client:
+            client.signin(user_email, user_password)
+            ids = [r.id for r in client.chats.iter()]
+            for chat_id in ids[:: max(1, len(ids) // max(1, count // 100))][: max(1, count // 100)]:
+                client.chats.rename(chat_id, "changed " + chat_id[:6])
+                touched.append(chat_id)
+    refresh = export(url, jwt, directory)
     print(
         f"refresh after {len(touched)} changed: {refresh['seconds']:.1f}s, "
         f"{refresh['requests']} requests, {refresh['fetched']} chats fetched"
@@ -146,6 +176,9 @@ def main() -> None:
                 "chats_seeded": seeded,
                 "seed_seconds": seed_s,
                 "users": args.users,
+                "seeding": how,
+                "server_analytics": summary,
+                "own_export": own,
                 "first_export": first,
                 "refresh": {**refresh, "changed_chats": len(touched)},
                 "query_week_tokens": {

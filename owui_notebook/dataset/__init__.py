@@ -8,7 +8,8 @@
 
 ``DIR/chats/month=YYYY-MM/*.parquet`` holds one row per chat (`CHAT_COLUMNS`) and
 ``DIR/messages/month=YYYY-MM/*.parquet`` one row per message (`MESSAGE_COLUMNS` plus
-``user_id``), Hive-partitioned by the month each chat was created: DuckDB, Dask, Spark and
+``user_id``) and ``DIR/users/users.parquet`` (id, name, email, role), the first two
+Hive-partitioned by the month each chat was created: DuckDB, Dask, Spark and
 pandas read them as they are. Needs the ``analytics`` extra
 (``pip install 'owui-notebook[analytics]'``: pyarrow and duckdb), imported only when used.
 """
@@ -42,17 +43,19 @@ def sync_dataset(
     since: Any = None,
     full: bool = False,
     progress: bool | None = None,
+    all_users: bool = False,
 ) -> SyncResult:
     """Export this user's chats into the Parquet dataset `directory`, or update it.
 
     The first run fetches every chat; later runs fetch only chats that are new or changed
     and drop deleted ones. Interrupted, it leaves the dataset as it was, and the next run
     resumes. `since` (first run) keeps only chats changed after then; `full` refetches all.
+    `all_users` (admins) exports every user's chats, with a ``users`` table of names.
     """
     _require()
     from ._sync import sync_dataset as run
 
-    return run(client, directory, since=since, full=full, progress=progress)
+    return run(client, directory, since=since, full=full, progress=progress, all_users=all_users)
 
 
 def __getattr__(name: str) -> Any:

@@ -20,21 +20,15 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--all-users",
         action="store_true",
-        help="every user's chats (admins; not available yet: export per user)",
+        help="every user's chats, with a users table (admins)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def export(args: argparse.Namespace) -> int:
     from ..client import OpenWebUI, OpenWebUIError
+    from ..client.errors import PermissionDeniedError
 
-    if args.all_users:
-        print(
-            "owui-notebook export: --all-users is not available yet; export with each "
-            "user's API key into its own directory (Open WebUI's per-user chat listings)",
-            file=sys.stderr,
-        )
-        return 2
     try:
         from . import sync_dataset
     except ImportError as exc:
@@ -48,6 +42,7 @@ def export(args: argparse.Namespace) -> int:
                 since=args.since,
                 full=args.full,
                 progress=not args.quiet,
+                all_users=args.all_users,
             )
     except KeyboardInterrupt:
         print(
@@ -56,6 +51,9 @@ def export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    except PermissionDeniedError as exc:
+        print(f"owui-notebook export: {exc.message}", file=sys.stderr)
+        return 1
     except (OpenWebUIError, ValueError, OSError) as exc:
         print(f"owui-notebook export: {exc}", file=sys.stderr)
         return 1

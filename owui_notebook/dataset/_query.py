@@ -42,6 +42,14 @@ class Dataset:
                 f"CREATE VIEW {name} AS SELECT * FROM read_parquet("
                 f"'{_quote(glob)}', hive_partitioning = true, union_by_name = true)"
             )
+        users = f"{self.path}/users/*.parquet"
+        if not local or os.path.isdir(os.path.join(self.path, "users")):
+            self.con.execute(f"CREATE VIEW users AS SELECT * FROM read_parquet('{_quote(users)}')")
+        else:  # written before the users table existed
+            self.con.execute(
+                "CREATE VIEW users AS SELECT NULL::VARCHAR AS user_id, NULL::VARCHAR AS name, "
+                "NULL::VARCHAR AS email, NULL::VARCHAR AS role WHERE false"
+            )
         self.manifest = _manifest(self.path) if local else {}
 
     def __repr__(self) -> str:
@@ -57,7 +65,7 @@ class Dataset:
         return out
 
     def sql(self, query: str, *params: Any) -> pd.DataFrame:
-        """Any SQL over the views ``chats`` and ``messages``, as a pandas frame."""
+        """Any SQL over the views ``chats``, ``messages`` and ``users``, as a pandas frame."""
         return self.con.execute(query, list(params)).df()
 
     def counts(self) -> dict[str, int]:
@@ -90,6 +98,19 @@ class Dataset:
         table.columns.name = "model"
         table.attrs = {**self.attrs, "metric": metric, "freq": unit}
         return table
+
+    def answers(self) -> pd.DataFrame:
+        """The answers' columns the dashboard charts (no message text), read by DuckDB with
+        only those columns scanned."""
+        frame = self.sql(
+            "SELECT chat_id, message_id, timestamp, role, model, user_id, rating, "
+            "prompt_tokens, completion_tokens, total_tokens, content_length, "
+            "response_time_s, ttft_s, timestamp_gap_s "
+            f"FROM messages WHERE {_ANSWERS}"
+        )
+        frame["timestamp"] = frame["timestamp"].astype("datetime64[ns, UTC]")  # as the frames
+        frame.attrs = dict(self.attrs)
+        return frame
 
     def response_times(self, *, metric: str = "response_time_s") -> pd.DataFrame:
         """The distribution of `metric` over each model's answers (see `frames.response_times`)."""
@@ -152,15 +173,37 @@ class Dataset:
         table.attrs = dict(self.attrs)
         return table[mem.RATING_COLUMNS]
 
-    def usage_by_user(self) -> pd.DataFrame:
-        """Per user: chats, answers and the tokens their answers used."""
+    def usage_by_user(self, *, by_model: bool = False) -> pd.DataFrame:
+        """Per user (`by_model`: and model), with name and email from the ``users`` table:
+        chats, answers, tokens."""
+        if by_model:
+            table = self.sql(
+                "SELECT m.user_id, m.model, any_value(u.name) AS name, "
+                "count(DISTINCT m.chat_id) AS chats, count(*) AS answers, "
+                "sum(m.prompt_tokens) AS prompt_tokens, "
+                "sum(m.completion_tokens) AS completion_tokens, "
+                "sum(m.total_tokens) AS total_tokens "
+                "FROM messages m LEFT JOIN users u ON u.user_id = m.user_id "
+                "WHERE m.role = 'assistant' AND m.model IS NOT NULL "
+                "GROUP BY m.user_id, m.model ORDER BY m.user_id, m.model"
+            ).set_index(["user_id", "model"])
+            for column in table.columns[1:]:
+                table[column] = table[column].astype("Int64")
+            table.attrs = dict(self.attrs)
+            return table
         table = self.sql(
-            "SELECT user_id, count(DISTINCT chat_id) AS chats, "
-            "count(*) FILTER (WHERE role = 'assistant') AS answers, "
-            "sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens, "
-            "sum(total_tokens) AS total_tokens FROM messages GROUP BY user_id ORDER BY user_id"
+            "SELECT m.user_id, any_value(u.name) AS name, any_value(u.email) AS email, "
+            "count(DISTINCT m.chat_id) AS chats, "
+            "count(*) FILTER (WHERE m.role = 'assistant') AS answers, "
+            "sum(m.prompt_tokens) AS prompt_tokens, "
+            "sum(m.completion_tokens) AS completion_tokens, sum(m.total_tokens) AS total_tokens "
+            "FROM messages m LEFT JOIN users u ON u.user_id = m.user_id "
+            "GROUP BY m.user_id ORDER BY m.user_id"
         ).set_index("user_id")
-        table = table.astype("Int64")
+        for column in ("chats", "answers", "prompt_tokens", "completion_tokens", "total_tokens"):
+            table[column] = table[column].astype("Int64")
+        for column in ("name", "email"):
+            table[column] = table[column].astype(object).where(table[column].notna(), None)
         table.attrs = dict(self.attrs)
         return table
 

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from ._schema import PARTITION
 
 TABLES = ("chats", "messages")
+USERS = "users"  # one small file per generation: id, name, email, role
 META = ".owui"
 MANIFEST = "manifest.json"
 STATE = "state.json"
@@ -129,7 +130,7 @@ class Store:
                 shutil.rmtree(path, ignore_errors=True)
 
     def _ensure_links(self) -> None:
-        for name in TABLES:
+        for name in (*TABLES, USERS):
             link = self.root / name
             want = os.path.join(META, "current", name)
             if link.is_symlink() and os.readlink(link) == want:

@@ -22,13 +22,15 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..client.errors import NotFoundError, PermissionDeniedError
+from ..client.types import User
 from ..frames._digest import as_dict, export_record
 from ..frames._progress import Progress
 from ..frames._types import epoch_seconds
 from ..frames.chats import chat_row, tag_id
 from ..frames.messages import message_rows
+from . import _everyone
 from . import _schema as sch
-from ._store import Store, count_rows, write_parquet
+from ._store import USERS, Store, count_rows, write_parquet
 
 if TYPE_CHECKING:
     from ..client import OpenWebUI
@@ -86,8 +88,10 @@ def sync_dataset(
     since: Any = None,
     full: bool = False,
     progress: bool | None = None,
+    all_users: bool = False,
 ) -> SyncResult:
-    """Export this user's chats into `directory`, or bring an earlier export up to date.
+    """Export this user's chats (`all_users`: every user's, for admins) into `directory`,
+    or bring an earlier export up to date.
 
     `since` (datetime or epoch seconds, first run only) keeps chats changed after then;
     `full` fetches everything again. Killed or interrupted, the dataset stays as it was
@@ -96,22 +100,34 @@ def sync_dataset(
     started = time.monotonic()
     store = Store(directory)
     manifest = store.manifest()
-    options = {"server": client.base_url, "user_id": _me(client), "scope": "own"}
+    me = _me(client)
+    scope = "all" if all_users else "own"
+    options = {"server": client.base_url, "user_id": me.id if me else None, "scope": scope}
+    if manifest is not None and manifest.get("scope", "own") != scope:
+        held = "every user's" if manifest.get("scope") == "all" else "one account's"
+        raise ValueError(
+            f"{directory} holds {held} chats: export "
+            + ("with" if manifest.get("scope") == "all" else "without")
+            + " --all-users into it, or into a new directory"
+        )
     if manifest is not None and manifest.get("user_id") != options["user_id"]:
         raise ValueError(
             f"{directory} holds another account's chats (user {manifest.get('user_id')}): "
             "export into a new directory"
         )
+    # Every account (admins only: one clear error otherwise), or this one.
+    accounts = _everyone.users(client) if all_users else ([me] if me else [])
     if manifest is not None:
         since = manifest.get("since")
     elif since is not None:
         since = int(epoch_seconds(since) or 0)
     base = store.current if (manifest is not None and not full) else None
     run = _Run(client, store, progress)
+    plan: dict[str, Any]
     if base is None:
         plan = {"kind": "full", "base": None, "drop": [], "targets": None}
     else:
-        plan = _refresh_plan(client, store, base, since, run)
+        plan = _refresh_plan(client, store, base, since, run, accounts if all_users else None)
     state = store.state()
     resumed = bool(
         state
@@ -154,7 +170,15 @@ def sync_dataset(
                     stale.add(r.id)  # changed again since the interrupted run staged it
                 yield r
 
-        run.write(fresh(client.chats.all()))
+        if all_users:  # listings streamed, chats fetched a window at a time
+            records: Iterable[Any] = run.fetch(
+                r.id
+                for r in _everyone.listings(client, accounts)
+                if since is None or int(epoch_seconds(r.updated_at) or 0) > since
+            )
+        else:
+            records = client.chats.all()
+        run.write(fresh(records))
     else:
         listed = plan["listed"]
         stale = {k for k, v in staged.items() if k in listed and listed[k].updated_at != v}
@@ -167,6 +191,8 @@ def sync_dataset(
     with Progress("writing dataset", unit="partitions", enabled=progress) as bar:
         for _ in store.build(generation, drop, base):
             bar.update()
+    users_file = generation / USERS / "users.parquet"
+    write_parquet(users_file, [_everyone.users_table(accounts)], _everyone.USERS_ARROW)
     result = SyncResult(
         directory=str(store.root),
         generation=int(generation.name.split("-")[1]),
@@ -196,11 +222,12 @@ def sync_dataset(
     return result
 
 
-def _me(client: OpenWebUI) -> str | None:
+def _me(client: OpenWebUI) -> User | None:
     try:
-        return client.auths.me().id
+        me = client.auths.me()
     except Exception:  # an API key some releases cannot describe; the url still scopes it
         return None
+    return User(id=me.id, name=me.name, email=me.email, role=me.role)
 
 
 def _watermark(generation: Any) -> int | None:
@@ -243,12 +270,9 @@ class _Run:
                 out[row["chat_id"]] = int(stamp.timestamp()) if stamp is not None else 0
         return out
 
-    def fetch(self, ids: list[str]) -> Iterator[Any]:
-        for chat_id in ids:
-            try:
-                yield self.client.chats.get(chat_id)
-            except NotFoundError:  # deleted since the listing
-                self.vanished.add(chat_id)
+    def fetch(self, ids: Iterable[str]) -> Iterator[Any]:
+        """The chats `ids`, several requests in flight; those deleted since go to `vanished`."""
+        return _everyone.fetch(self.client, ids, self.vanished)
 
     def write(self, records: Iterable[Any]) -> None:
         total = len(self.state["targets"]) if self.state.get("targets") is not None else None
@@ -355,15 +379,37 @@ def _listed(client: OpenWebUI, run: _Run) -> tuple[dict[str, _Listed], set[str]]
     return out, {tag.id or tag_id(tag.name) for tag in known}
 
 
+def _listed_everyone(client: OpenWebUI, accounts: list[User], run: _Run) -> dict[str, _Listed]:
+    """Every user's chats as the admin listings show them: update time and title only."""
+    out: dict[str, _Listed] = {}
+    with Progress("listing chats", enabled=run.progress) as bar:
+        for row in _everyone.listings(client, accounts):
+            out[row.id] = _Listed(int(epoch_seconds(row.updated_at) or 0), row.title, False)
+            bar.update()
+    return out
+
+
 def _refresh_plan(
-    client: OpenWebUI, store: Store, base: Any, since: int | None, run: _Run
+    client: OpenWebUI,
+    store: Store,
+    base: Any,
+    since: int | None,
+    run: _Run,
+    accounts: list[User] | None = None,
 ) -> dict[str, Any]:
-    listed, known = _listed(client, run)
-    # Imports keep tags the tag list may not know (0.9.x), or by name (0.12.x): those the
-    # server cannot find by tag are left out of the comparison.
-    held = {
-        k: replace(v, tags=tuple(t for t in v.tags if t in known)) for k, v in _held(base).items()
-    }
+    if accounts is not None:
+        # The admin listings carry no archive flag, pin or tags, and Open WebUI does not
+        # move updated_at for those: compare what they carry; --full catches the rest.
+        listed = _listed_everyone(client, accounts, run)
+        held = {k: _Listed(v.updated_at, v.title, False) for k, v in _held(base).items()}
+    else:
+        listed, known = _listed(client, run)
+        # Imports keep tags the tag list may not know (0.9.x), or by name (0.12.x): those
+        # the server cannot find by tag are left out of the comparison.
+        held = {
+            k: replace(v, tags=tuple(t for t in v.tags if t in known))
+            for k, v in _held(base).items()
+        }
     if since is not None:
         listed = {k: v for k, v in listed.items() if v.updated_at > since or k in held}
     added = [k for k in listed if k not in held]

@@ -85,6 +85,14 @@ def history(session: Session, args: argparse.Namespace) -> Any:
 
 
 def stats(session: Session, args: argparse.Namespace) -> Any:
+    if args.dataset:  # DuckDB over the files: small frames out, no rows loaded
+        try:
+            from ..dataset import Dataset
+
+            ds = Dataset(args.dataset)
+        except (ImportError, FileNotFoundError) as exc:
+            raise UsageError(str(exc)) from None
+        return ds.usage_by_user(by_model=True) if args.long else ds.usage_by_user()
     from ..frames import usage_frame, usage_models_frame
 
     client = session.require_client()

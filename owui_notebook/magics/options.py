@@ -274,8 +274,10 @@ def status() -> None:
 
 @magic_arguments(name="owui stats")
 @argument("--long", action="store_true", help="one row per chat and model instead")
+@argument("--dataset", metavar="DIR", help="from an exported dataset: usage per user")
 def stats() -> None:
-    """Usage of your chats (messages, models, tokens, response times) as a DataFrame."""
+    """Usage of your chats (messages, models, tokens, response times) as a DataFrame;
+    with --dataset DIR (see `owui-notebook export`), usage per user (--long: and model)."""
 
 
 @magic_arguments(name="owui prompts")

@@ -93,3 +93,92 @@ def seed(client: Any, count: int, *, seed: int = 0, now: int, batch: int = 100) 
         if rng.random() < 0.05:
             client.chats.archive(chat_id)
     return ids
+
+
+# Runs inside the server's own virtual environment, on its database: the rows are made by
+# Open WebUI's own code (the import endpoint's chat model and its chat_message builder),
+# committed a batch at a time instead of one commit per message as the endpoint does.
+_SERVER_SIDE = r"""
+import asyncio, json, sys, time
+out, sys.stdout = sys.stdout, sys.stderr  # Open WebUI logs to stdout: keep the pipe for ids
+from open_webui.internal.db import get_async_db_context
+from open_webui.models.chats import Chat, Chats, ChatImportForm
+from open_webui.models.chat_messages import ChatMessage, ChatMessages
+from open_webui.models.tags import Tags
+
+async def main():
+    from sqlalchemy.dialects.sqlite import insert
+    for line in sys.stdin:
+        batch = json.loads(line)
+        user = batch["user_id"]
+        forms = [ChatImportForm(**f) for f in batch["forms"]]
+        models = [Chats._chat_import_form_to_chat_model(user, f) for f in forms]
+        now = int(time.time())
+        async with get_async_db_context() as db:
+            db.add_all([Chat(**m.model_dump()) for m in models])
+            rows = [
+                ChatMessages._build_message(
+                    f"{m.id}-{mid}", m.id, msg.get("user_id") or user, msg, now
+                )
+                for m in models
+                for mid, msg in (m.chat.get("history", {}).get("messages") or {}).items()
+                if isinstance(msg, dict) and msg.get("role")
+            ]
+            if rows:
+                cols = [c.name for c in ChatMessage.__table__.columns]
+                await db.execute(
+                    insert(ChatMessage).on_conflict_do_nothing(index_elements=["id"]),
+                    [{c: getattr(r, c) for c in cols} for r in rows],
+                )
+            await db.commit()
+        tags = sorted({t for m in models for t in (m.meta or {}).get("tags", [])})
+        if tags:
+            await Tags.ensure_tags_exist(tags, user)
+        print(json.dumps([m.id for m in models]), file=out, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def seed_server_side(
+    python: str,
+    env: dict[str, str],
+    plan: Sequence[tuple[str, int, int]],
+    *,
+    now: int,
+    batch: int = 500,
+) -> list[str]:
+    """Write synthetic chats straight into a stopped or idle Open WebUI's database, with
+    its own code (`python` is the server venv's interpreter, `env` its ``DATA_DIR`` and
+    database settings). `plan` is ``(user_id, chats, seed)`` per user; the chat ids.
+
+    Open WebUI 0.10+ (the ``chat_message`` table); about 50x the import endpoint's rate, which
+    commits every message on its own. Verify against the server's analytics afterwards."""
+    import json
+    import subprocess
+
+    proc = subprocess.Popen(
+        [python, "-c", _SERVER_SIDE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+        cwd=env.get("DATA_DIR"),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    ids: list[str] = []
+    for user_id, count, seed_ in plan:
+        rng = random.Random(seed_)
+        for first in range(0, count, batch):
+            forms = []
+            for _ in range(min(batch, count - first)):
+                form = chat_form(rng, now=now)
+                form["archived"] = rng.random() < 0.05
+                forms.append(form)
+            proc.stdin.write(json.dumps({"user_id": user_id, "forms": forms}) + "\n")
+            proc.stdin.flush()
+            ids.extend(json.loads(proc.stdout.readline()))
+    proc.stdin.close()
+    if proc.wait() != 0:
+        raise RuntimeError(f"the server-side seeder failed (exit {proc.returncode})")
+    return ids

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import html
+import os
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -97,7 +98,7 @@ class StatsDashboard(Panel):
 
     def __init__(
         self,
-        data: pd.DataFrame | None = None,
+        data: pd.DataFrame | Any = None,
         *,
         client: AsyncOpenWebUI | OpenWebUI | None = None,
         freq: str = "day",
@@ -186,8 +187,11 @@ class StatsDashboard(Panel):
         self._say("")
 
     @on_panel_loop
-    def set_data(self, messages: pd.DataFrame) -> None:
-        """Chart `messages` (with at least `REQUIRED_COLUMNS`); the filters start wide open."""
+    def set_data(self, messages: pd.DataFrame | Any) -> None:
+        """Chart `messages` (with at least `REQUIRED_COLUMNS`), or a `Dataset`'s answers
+        (only the columns charted are read); the filters start wide open."""
+        if hasattr(messages, "answers") and not isinstance(messages, pd.DataFrame):
+            messages = messages.answers()
         missing = [c for c in REQUIRED_COLUMNS if c not in messages.columns]
         if missing:
             raise ValueError(
@@ -302,10 +306,18 @@ def _count(n: int, noun: str) -> str:
 
 
 def dashboard(
-    data: pd.DataFrame | None = None,
+    data: pd.DataFrame | Any = None,
     *,
     client: AsyncOpenWebUI | OpenWebUI | None = None,
     freq: str = "day",
+    dataset: Any = None,
 ) -> StatsDashboard:
-    """A `StatsDashboard`; leave it last in the cell to show it."""
+    """A `StatsDashboard`; leave it last in the cell to show it. `dataset` (a directory
+    written by ``owui-notebook export``, or a `Dataset`) charts it instead of the server."""
+    if dataset is not None:
+        if isinstance(dataset, (str, os.PathLike)):
+            from ..dataset import Dataset
+
+            dataset = Dataset(dataset)
+        data = dataset
     return StatsDashboard(data, client=client, freq=freq)

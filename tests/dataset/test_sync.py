@@ -201,3 +201,29 @@ def test_every_release_line_exports_what_the_user_may_see(account_any, tmp_path)
         assert_equal_to_server(client, tmp_path / "ds")
         again = sync_dataset(client, str(tmp_path / "ds"), progress=False)
         assert (again.fetched, again.added, again.changed, again.removed) == (0, 0, 0, 0)
+
+
+async def test_stats_and_dashboard_read_a_dataset_without_the_server(account, tmp_path):
+    pytest.importorskip("ipywidgets")
+    from IPython.testing.globalipapp import get_ipython
+
+    from owui_notebook import dashboard
+
+    with account.client() as client:
+        sync_dataset(client, str(tmp_path), progress=False)
+        messages = frames.messages_frame(client, progress=False)
+    board = dashboard(dataset=str(tmp_path))
+    expected = dashboard(messages)
+    await board.wait(timeout=60)
+    await expected.wait(timeout=60)
+    assert board.tables.keys() == expected.tables.keys() and board.tables
+    for name, table_ in expected.tables.items():
+        pd.testing.assert_frame_equal(board.tables[name], table_, check_dtype=False, obj=name)
+    ip = get_ipython()
+    ip.run_line_magic("load_ext", "owui_notebook")
+    per_user = ip.run_line_magic("owui", f"stats --dataset {tmp_path}")
+    answers = messages[messages["role"] == "assistant"]
+    assert int(per_user["answers"].sum()) == len(answers)
+    assert per_user["email"].tolist() == [account.email]
+    long = ip.run_line_magic("owui", f"stats --dataset {tmp_path} --long")
+    assert int(long["total_tokens"].sum()) == int(answers["total_tokens"].sum())

@@ -38,13 +38,16 @@ class Users(Resource):
             if page < 1:
                 raise ConfigurationError(f"pages start at 1, not {page}")
             return (self._page(page, query, order_by, direction))[0]
-        users: builtins.list[User] = []
+        users: dict[str, User] = {}
         number = 1
         while True:
             batch, total = self._page(number, query, order_by, direction)
-            users += batch
-            if not batch or total is None or len(users) >= total:
-                return users
+            fresh = [u for u in batch if u.id not in users]
+            users.update((u.id, u) for u in fresh)
+            # Pages until one adds nobody: a server that gives no total, or ignores the page
+            # and repeats itself, still ends.
+            if not fresh or (total is not None and len(users) >= total):
+                return list(users.values())
             number += 1
 
     def _page(
