@@ -46,6 +46,7 @@ from ..task_types import (
     TodoItem,
     TodoUpdated,
     ToolCalls,
+    TurnRole,
 )
 from ..turns import default_title
 from ..types import ChatResult
@@ -289,7 +290,7 @@ class AsyncTaskStream(AsyncStreamBase[TaskEvent]):
         iteration: TaskIteration,
         prompt: str,
         *,
-        role: str,
+        role: TurnRole,
         model: str | None = None,
         system: str | None = None,
     ) -> AsyncIterator[TaskEvent]:

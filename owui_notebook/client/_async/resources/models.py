@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import builtins
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
 from ..._responses import expect
+from ..._suggest import suggest
 from ...access import Access
 from ...errors import (
     APIStatusError,
@@ -21,6 +21,7 @@ from .._resource import AsyncResource
 from ._permission import permitted
 
 _MODEL = "/api/v1/models/model"
+NO_MODELS = "; the server lists no models (check its connections)"
 
 
 class AsyncModels(AsyncResource):
@@ -39,8 +40,9 @@ class AsyncModels(AsyncResource):
         for model in models:
             if model.id == model_id:
                 return model
+        hint = suggest(model_id, [m.id for m in models], none=NO_MODELS)
         raise NotFoundError(
-            f"no model {model_id!r} on this server{suggest(model_id, [m.id for m in models])}",
+            f"no model {model_id!r} on this server{hint}",
             method="GET",
             path="/api/models",
             status_code=404,
@@ -115,7 +117,7 @@ class AsyncModels(AsyncResource):
             "meta": meta,
             "params": {**(params or {}), **({"system": system} if system is not None else {})},
             "is_active": active,
-            **_access_form(Access.of(access)),
+            **Access.of(access).form(),
         }
         await permitted(
             self._client,
@@ -214,10 +216,10 @@ class AsyncModels(AsyncResource):
             )
         for target in targets:
             if "access_grants" in target:
-                form = {"id": target["id"], "name": target.get("name"), **_access_form(access)}
+                form = {"id": target["id"], "name": target.get("name"), **access.form()}
                 await self._post(f"{_MODEL}/access/update", form)
             else:  # up to 0.8 access is part of the model's form
-                form = {**_stored_form(target), **_access_form(access)}
+                form = {**_stored_form(target), **access.form()}
                 await self._post(f"{_MODEL}/update", form, id=target["id"])
         return [t["id"] for t in targets]
 
@@ -249,17 +251,12 @@ class AsyncModels(AsyncResource):
         if missing:
             raise NotFoundError(
                 f"no workspace model {', '.join(map(repr, missing))}; nothing was changed"
-                + suggest(missing[0], [str(k) for k in by_id]),
+                + suggest(missing[0], [str(k) for k in by_id], none="; you have none"),
                 method="GET",
                 path=_MODEL,
                 status_code=404,
             )
         return [by_id[i] for i in wanted]
-
-
-def _access_form(access: Access) -> dict[str, Any]:
-    # Both spellings: each release reads its own and ignores the other.
-    return {"access_control": access.access_control(), "access_grants": access.grants()}
 
 
 def _stored_form(record: dict[str, Any]) -> dict[str, Any]:
@@ -275,16 +272,5 @@ def _stored_form(record: dict[str, Any]) -> dict[str, Any]:
     }
     access = Access.from_record(record)
     if access is not None:
-        form.update(_access_form(access))
+        form.update(access.form())
     return form
-
-
-def suggest(name: str, candidates: list[str]) -> str:
-    """'; did you mean ...?' text for an unknown name, or the available names."""
-    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.4)
-    if close:
-        return "; did you mean " + ", ".join(repr(c) for c in close) + "?"
-    if candidates:
-        shown = ", ".join(repr(c) for c in candidates[:8])
-        return f"; available: {shown}" + (" ..." if len(candidates) > 8 else "")
-    return "; the server lists no models (check its connections)"

@@ -14,32 +14,11 @@ from ...errors import (
     UnexpectedResponseError,
     UnsupportedFeatureError,
 )
+from ...markdown_html import note_data
 from ...types import Note
 from .._resource import Resource
 
 _BASE = "/api/v1/notes"
-
-
-def note_html(markdown: str) -> str:
-    """The HTML the web UI's editor shows for `markdown` (raw HTML in it is escaped)."""
-    from markdown_it import MarkdownIt
-
-    html: str = (  # markdown-it types render() as Any (a custom renderer may return anything)
-        MarkdownIt("commonmark", {"html": False})
-        .enable(["table", "strikethrough"])
-        .render(markdown)
-    )
-    return html
-
-
-def note_data(markdown: str) -> dict[str, Any]:
-    """A note body as the web UI stores an imported Markdown file."""
-    return {"content": {"json": None, "html": note_html(markdown), "md": markdown}}
-
-
-def _access_form(access: Access) -> dict[str, Any]:
-    # Both spellings: each release reads its own and ignores the other.
-    return {"access_control": access.access_control(), "access_grants": access.grants()}
 
 
 class Notes(Resource):
@@ -92,7 +71,7 @@ class Notes(Resource):
         """A new note holding `markdown`; private to you unless `access` says otherwise."""
         self._check()
         form: dict[str, Any] = {"title": title, "data": note_data(markdown), "meta": None}
-        form.update(_access_form(Access.of(access)))
+        form.update(Access.of(access).form())
         return Note.model_validate(self._post(f"{_BASE}/create", form))
 
     def update(
@@ -112,7 +91,7 @@ class Notes(Resource):
             form["meta"] = current.meta
         access = Access.from_record(current.model_dump())
         if access is not None:
-            form.update(_access_form(access))
+            form.update(access.form())
         return Note.model_validate(self._post(f"{_BASE}/{note_id}/update", form))
 
     def delete(self, note_id: str) -> bool:
