@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from .session import Session
 
 
+NO_MODEL = "no model chosen: pass -m MODEL or run %owui use MODEL"
+
+
 def request_params(args: argparse.Namespace) -> dict[str, Any]:
     """The per-request options the cell gave (None means: the server's default)."""
     params = {"temperature": args.temperature, "max_tokens": args.max_tokens}
@@ -26,8 +29,9 @@ def conversation(session: Session, args: argparse.Namespace) -> Chat:
     """The chat this cell continues, or a new one.
 
     A cell continues the current chat unless ``--new`` or ``%owui new``; ``--chat``
-    reopens a saved one. A new chat starts with the session's model (``%owui use``, or the
-    server's default at connect); which model a turn asks, the chat decides (`model_for`).
+    reopens a saved one. A new chat starts with ``-m``, else the session's model (``%owui
+    use``, or the server's default at connect); which model a later turn asks, the chat
+    decides (`model_for`): ``-m``, else the chat's latest.
     """
     client = session.require_client()
     if args.chat and args.new:
@@ -36,10 +40,12 @@ def conversation(session: Session, args: argparse.Namespace) -> Chat:
         return session.find_chat(args.chat)
     if session.chat is not None and not session.start_new and not args.new:
         return session.chat
+    if not (args.model or session.model):
+        raise UsageError(NO_MODEL)
     folder_id = client.folders.ensure(args.folder).id if args.folder else None
     auto = not getattr(args, "no_auto", False)
     return client.chat(
-        session.model,
+        args.model or session.model,
         system=args.system,
         folder_id=folder_id,
         tags=args.tag,
@@ -55,7 +61,7 @@ def require_model(chat: Chat, model: str | None) -> None:
     try:
         chat.model_for(model)
     except ConfigurationError:
-        raise UsageError("no model chosen: pass -m MODEL or run %owui use MODEL") from None
+        raise UsageError(NO_MODEL) from None
 
 
 def file_away(session: Session, chat: Chat, args: argparse.Namespace) -> None:
@@ -204,6 +210,8 @@ def run_compare(session: Session, args: argparse.Namespace, prompt: str, shell: 
     models = list(dict.fromkeys(args.models))
     if len(models) < 2:
         raise UsageError("compare needs at least two models: -m alpha,beta")
+    for model in models:  # all or nothing, before the chat exists (the engine would ask anyway)
+        session.check_model(model)
     folder_id = client.folders.ensure(args.folder).id if args.folder else None
     chat = client.chat(
         models[0], system=args.system, folder_id=folder_id, tags=args.tag, auto_title=True

@@ -232,7 +232,7 @@ class ChatPanel(Panel):
 
     async def _stream_turn(self, text: str, model: str, answer: AnswerView) -> None:
         if self.chat is None:
-            self.chat = self._client.chat(system=self._system, **self._params)
+            self.chat = self._client.chat(model, system=self._system, **self._params)
         stream = self.chat.stream(text, model=model)
         self._stream = stream
         failure = await read_stream(

@@ -10,7 +10,7 @@ import httpx
 
 from .._settings import Settings
 from ..chat_options import ChatOptions
-from ..errors import NotFoundError, UnexpectedResponseError
+from ..errors import ConfigurationError, NotFoundError, UnexpectedResponseError
 from ..features import has_feature, require_feature
 from ..task_types import TaskResult
 from ..types import ServerInfo, SessionUser
@@ -172,8 +172,9 @@ class OpenWebUI:
         `options` are `ChatOptions` by name: ``title=``, ``system=``, ``folder_id=``,
         ``tags=``, ``auto_title=``, ``auto_tags=``, ``tool_ids=``, ``follow_ups=``; any
         other keyword (``temperature=``, ``max_tokens=``, ...) goes with every request.
-        A chat made without a model takes each turn's ``model=``.
         """
+        if model is None and chat_id is None:
+            raise ConfigurationError("chat() needs a model, or chat_id= to continue a saved chat")
         return Chat(self, model, chat_id=chat_id, options=ChatOptions.of(**options))
 
     # -- tasks --------------------------------------------------------------------------
