@@ -210,7 +210,7 @@ def run_compare(session: Session, args: argparse.Namespace, prompt: str, shell: 
     models = list(dict.fromkeys(args.models))
     if len(models) < 2:
         raise UsageError("compare needs at least two models: -m alpha,beta")
-    for model in models:  # all or nothing, before the chat exists (the engine would ask anyway)
+    for model in models:  # all or nothing here; the engine would show a missing one in its column
         session.check_model(model)
     folder_id = client.folders.ensure(args.folder).id if args.folder else None
     chat = client.chat(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -68,7 +69,7 @@ class AsyncChats(AsyncResource):
                 yield row
             page += 1
 
-    async def search(self, text: str, page: int | None = None) -> list[ChatSummary]:
+    async def search(self, text: str, page: int | None = None) -> builtins.list[ChatSummary]:
         """Chats whose title or messages match `text` (server-side search)."""
         return _summaries(await self._get_list(f"{_BASE}/search", text=text, page=page))
 

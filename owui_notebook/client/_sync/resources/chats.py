@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import Iterator, Callable
 from typing import Any
@@ -70,7 +71,7 @@ class Chats(Resource):
                 yield row
             page += 1
 
-    def search(self, text: str, page: int | None = None) -> list[ChatSummary]:
+    def search(self, text: str, page: int | None = None) -> builtins.list[ChatSummary]:
         """Chats whose title or messages match `text` (server-side search)."""
         return _summaries(self._get_list(f"{_BASE}/search", text=text, page=page))
 
