@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from typing import Any, TypeVar
 
 from .interrupts import SAVE_GRACE_S, deferred_interrupts
@@ -57,8 +65,8 @@ class AsyncBackend:
         raise asyncio.CancelledError
 
     @staticmethod
-    async def merge(sources: Sequence[AsyncIterator[Any]]) -> AsyncIterator[tuple[int, Any]]:
-        """Interleave several async iterators as items arrive: yields ``(index, item)``.
+    async def merge(sources: Sequence[AsyncIterable[Any]]) -> AsyncIterator[tuple[int, Any]]:
+        """Interleave several async iterables as items arrive: yields ``(index, item)``.
 
         An exception from one source is yielded as ``(index, exc)`` and ends only that
         source, so one failing model never stops the others. Leaving the loop early
@@ -75,7 +83,7 @@ class AsyncBackend:
             return
         q: asyncio.Queue[tuple[int, Any]] = asyncio.Queue()
 
-        async def pump(index: int, source: AsyncIterator[Any]) -> None:
+        async def pump(index: int, source: AsyncIterable[Any]) -> None:
             try:
                 async for item in source:
                     await q.put((index, item))
@@ -111,7 +119,7 @@ class Backend:
             return work(*args)
 
     @staticmethod
-    def merge(sources: Sequence[Iterator[Any]]) -> Iterator[tuple[int, Any]]:
+    def merge(sources: Sequence[Iterable[Any]]) -> Iterator[tuple[int, Any]]:
         """Thread-based twin of `AsyncBackend.merge` for the sync client.
 
         One source is read inline, so a single answer crosses no thread and Ctrl-C lands
@@ -129,7 +137,7 @@ class Backend:
             return
         q: queue.Queue[tuple[int, Any]] = queue.Queue()
 
-        def pump(index: int, source: Iterator[Any]) -> None:
+        def pump(index: int, source: Iterable[Any]) -> None:
             try:
                 for item in source:
                     q.put((index, item))

@@ -97,6 +97,11 @@ class Access:
             ]
         return out
 
+    def form(self) -> dict[str, Any]:
+        """Both spellings for a create or update form: each release reads its own and
+        ignores the other."""
+        return {"access_control": self.access_control(), "access_grants": self.grants()}
+
     def access_control(self) -> dict[str, Any] | None:
         """The ``access_control`` dict (up to 0.8): ``None`` means public."""
         if self.public:

@@ -14,6 +14,7 @@ from .types import ChatResult, ServerModel, Usage
 
 TodoStatus = Literal["open", "doing", "done"]
 TaskStatus = Literal["answered", "max_iterations", "aborted", "error"]
+TurnRole = Literal["step", "retry", "decision", "summary"]  # what a turn of the task's chat asks for
 
 
 class TodoItem(ServerModel):
@@ -180,7 +181,7 @@ class TextDelta(TaskEvent):
     kind: Literal["text"] = "text"
     text: str
     model: str
-    role: Literal["step", "retry", "decision", "summary"] = "step"
+    role: TurnRole = "step"
 
 
 class StepParsed(TaskEvent):

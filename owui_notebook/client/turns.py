@@ -16,7 +16,7 @@ from typing import Any
 
 from .._version import __version__
 from .history import thread
-from .types import ChatResult, Timings, Usage
+from .types import ChatResult, Source, Timings, Usage
 
 CLIENT_KEY = "owui_notebook"  # our namespaced fields on saved assistant messages
 
@@ -148,6 +148,18 @@ class TurnExtras:
 
 
 @dataclass
+class TurnRequest:
+    """A turn as asked, before the chat settles it: its models may be ``None`` (the
+    chat's model), and `params` may still name files and knowledge to attach."""
+
+    prompt: str
+    models: list[str | None]
+    system: str | None
+    params: dict[str, Any]
+    extras: TurnExtras = field(default_factory=TurnExtras)
+
+
+@dataclass
 class Turn:
     """A prompt sent to one or more models, before and after the answers arrive."""
 
@@ -164,7 +176,7 @@ class Turn:
             self.answer_ids = [new_id() for _ in self.models]
 
     def user_message(self) -> dict[str, Any]:
-        message = {
+        message: dict[str, Any] = {
             "id": self.user_id,
             "parentId": self.parent_id,
             "childrenIds": list(self.answer_ids),
@@ -235,7 +247,7 @@ class Turn:
             finish_reason=finish_reason,
             stopped=stopped,
             error=server_text(error) if error else error,
-            sources=list(sources or []),
+            sources=[Source.model_validate(s) for s in sources or []],
         )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..client._async.resources.analytics import epoch
+from ..client._dates import epoch
 from ._digest import as_dict
 from ._fields import mapping_at
 

@@ -16,43 +16,52 @@ if TYPE_CHECKING:
     from .session import Session
 
 
+NO_MODEL = "no model chosen: pass -m MODEL or run %owui use MODEL"
+
+
 def request_params(args: argparse.Namespace) -> dict[str, Any]:
     """The per-request options the cell gave (None means: the server's default)."""
     params = {"temperature": args.temperature, "max_tokens": args.max_tokens}
     return {k: v for k, v in params.items() if v is not None}
 
 
-def conversation(session: Session, args: argparse.Namespace) -> tuple[Chat, str]:
-    """The chat this cell continues, or a new one, and the model to ask.
+def conversation(session: Session, args: argparse.Namespace) -> Chat:
+    """The chat this cell continues, or a new one.
 
     A cell continues the current chat unless ``--new`` or ``%owui new``; ``--chat``
-    reopens a saved one. The model is ``-m``, else the chat's last model, else the
-    session's (``%owui use``, or the server's default at connect).
+    reopens a saved one. A new chat starts with ``-m``, else the session's model (``%owui
+    use``, or the server's default at connect); which model a later turn asks, the chat
+    decides (`model_for`): ``-m``, else the chat's latest.
     """
     client = session.require_client()
-    chat: Chat | None = None
     if args.chat and args.new:
         raise UsageError("--new and --chat contradict each other: keep one")
     if args.chat:
-        chat = session.find_chat(args.chat)
-    elif session.chat is not None and not session.start_new and not args.new:
-        chat = session.chat
-    model = args.model or (chat.model if chat else None) or session.model
-    if not model:
-        raise UsageError("no model chosen: pass -m MODEL or run %owui use MODEL")
-    model = session.check_model(model)
-    if chat is None:
-        folder_id = client.folders.ensure(args.folder).id if args.folder else None
-        auto = not getattr(args, "no_auto", False)
-        chat = client.chat(
-            model,
-            system=args.system,
-            folder_id=folder_id,
-            tags=args.tag,
-            auto_title=auto,
-            auto_tags=auto,
-        )
-    return chat, model
+        return session.find_chat(args.chat)
+    if session.chat is not None and not session.start_new and not args.new:
+        return session.chat
+    if not (args.model or session.model):
+        raise UsageError(NO_MODEL)
+    folder_id = client.folders.ensure(args.folder).id if args.folder else None
+    auto = not getattr(args, "no_auto", False)
+    return client.chat(
+        args.model or session.model,
+        system=args.system,
+        folder_id=folder_id,
+        tags=args.tag,
+        auto_title=auto,
+        auto_tags=auto,
+    )
+
+
+def require_model(chat: Chat, model: str | None) -> None:
+    """One line when neither ``-m`` nor the chat names a model (the chat decides which)."""
+    from ..client.errors import ConfigurationError
+
+    try:
+        chat.model_for(model)
+    except ConfigurationError:
+        raise UsageError(NO_MODEL) from None
 
 
 def file_away(session: Session, chat: Chat, args: argparse.Namespace) -> None:
@@ -108,7 +117,8 @@ def knowledge_listing(session: Session, args: argparse.Namespace) -> Any:
 def run_chat(session: Session, args: argparse.Namespace, prompt: str, shell: Any) -> ChatResult:
     """Ask, stream into the output, save; then act on --format and -o."""
     prompt = saved_prompts.expand_cell(session, prompt, shell.user_ns)  # "/command ..."
-    chat, model = conversation(session, args)
+    chat = conversation(session, args)
+    require_model(chat, args.model)
     existed = chat.id is not None
     params = request_params(args)
     if args.system and existed:
@@ -126,7 +136,7 @@ def run_chat(session: Session, args: argparse.Namespace, prompt: str, shell: Any
     view = AnswerDisplay(args.format)
     # The chat becomes current before sending: an interrupt still leaves it continuable.
     session.chat, session.start_new = chat, False
-    stream = chat.stream(prompt, model=model, **params)
+    stream = chat.stream(prompt, model=args.model, **params)
     if not args.no_stream:
         view.start()
     try:
@@ -138,7 +148,6 @@ def run_chat(session: Session, args: argparse.Namespace, prompt: str, shell: Any
                     view.feed(delta)
     finally:
         _finish(session, view, stream, chat, shell)
-    chat.model = model
     result = stream.result
     if existed:
         file_away(session, chat, args)
@@ -201,7 +210,7 @@ def run_compare(session: Session, args: argparse.Namespace, prompt: str, shell: 
     models = list(dict.fromkeys(args.models))
     if len(models) < 2:
         raise UsageError("compare needs at least two models: -m alpha,beta")
-    for model in models:
+    for model in models:  # all or nothing here; the engine would show a missing one in its column
         session.check_model(model)
     folder_id = client.folders.ensure(args.folder).id if args.folder else None
     chat = client.chat(

@@ -22,10 +22,18 @@ class OwuiMagics(Magics):
         super().__init__(shell)
         self.session = Session()
 
+    @property
+    def _ns(self) -> dict[str, Any]:
+        """The notebook's variables (a magic always runs in a shell)."""
+        if self.shell is None:
+            raise UsageError("%owui runs only inside IPython")
+        ns: dict[str, Any] = self.shell.user_ns
+        return ns
+
     @no_var_expand  # IPython's expansion would evaluate {In}, {_oh} or any expression
     @line_cell_magic
     def owui(self, line: str, cell: str | None = None) -> Any:
-        line = expand_line(line, self.shell.user_ns)
+        line = expand_line(line, self._ns)
         sub, _, rest = line.strip().partition(" ")
         sub = sub or "help"
         args = parse(sub, rest)
@@ -52,19 +60,19 @@ class OwuiMagics(Magics):
             print(listings.status_line(session))
             return None
         if sub == "task":
-            question = fill(cell or "", self.shell.user_ns).strip()
+            question = fill(cell or "", self._ns).strip()
             if not question:
                 raise UsageError("the cell is empty: write the task below %%owui task")
             task.run_task(session, args, question, self.shell)
             return None
         if sub == "research":
-            topic = fill(cell or "", self.shell.user_ns).strip()
+            topic = fill(cell or "", self._ns).strip()
             if not topic:
                 raise UsageError("the cell is empty: write the topic below %%owui research")
             research.run_research(session, args, topic, self.shell)
             return None
         if sub in ("chat", "compare"):
-            prompt = fill(cell or "", self.shell.user_ns).strip()
+            prompt = fill(cell or "", self._ns).strip()
             if not prompt:
                 raise UsageError(f"the cell is empty: write the prompt below %%owui {sub}")
             if sub == "chat":
@@ -81,7 +89,7 @@ class OwuiMagics(Magics):
             session.start_new = True
             return None
         if sub == "note":
-            return saved_prompts.save_note(session, args, self.shell.user_ns)
+            return saved_prompts.save_note(session, args, self._ns)
         if sub == "open":
             return listings.open_link(session)
         if sub == "kb":

@@ -24,12 +24,11 @@ def _safe_link(url: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _parser() -> Any:
-    from markdown_it import MarkdownIt
+    from ..client.markdown_html import commonmark
 
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = commonmark()
     # markdown-it's documented hook for link policy is replacing this method.
-    md.validateLink = _safe_link  # type: ignore[method-assign]
+    md.validateLink = _safe_link
 
     def link_open(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
         tokens[idx].attrSet("target", "_blank")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from ..client.errors import NotFoundError
+from ..client.errors import ConfigurationError, NotFoundError
 from ..client.types import Source
 from ..render import METRIC_COLUMNS, answer_html, link_html, metrics_frame, safe_html
 from ._base import MUTED, Panel, read_stream
@@ -191,7 +191,7 @@ class ChatPanel(Panel):
         if not text.strip():
             self._show_error("the message is empty: write something to send")
             return
-        model = self.model_select.value or (self.chat.model if self.chat else None)
+        model = self._turn_model()
         if not model:
             self._show_error("pick a model first")
             return
@@ -204,6 +204,16 @@ class ChatPanel(Panel):
         self._stopping = False
         self._say(f"{model} is answering…")
         self._running = self._tasks.start(self._turn(text, model, answer), name="owui-chat-turn")
+
+    def _turn_model(self) -> str | None:
+        """The model the next turn asks: the dropdown's, else the chat's (the chat decides)."""
+        chosen = self.model_select.value or None
+        if self.chat is None:
+            return chosen
+        try:
+            return self.chat.model_for(chosen)
+        except ConfigurationError:
+            return None
 
     def _append_user(self, text: str) -> None:
         bubble = widgets.HTML(f'<div style="{_USER}"><b>You</b>{safe_html(text)}</div>')

@@ -90,6 +90,28 @@ def test_model_switch_mid_chat(client_any):
     assert record.chat["models"] == ["gamma"]
 
 
+def test_a_chat_goes_on_with_its_latest_turns_model_as_when_reopened(client_any):
+    """Issue 16: the chat decides a turn's model in one place. The live chat went back to
+    the model it was made with, while the saved chat (and so a chat reopened by id, or the
+    web UI) goes on with the latest turn's."""
+    chat = client_any.chat("alpha")
+    chat.send("hi")
+    chat.send("now you", model="beta")
+    live = chat.send("and next")
+    reopened = client_any.chat(chat_id=chat.id).send("and then")
+    assert saved(client_any, chat.id).chat["models"] == ["beta"]
+    assert (chat.model, live.model, reopened.model) == ("beta", "beta", "beta")
+
+
+def test_a_turn_that_names_an_unknown_model_sends_nothing(client_any, provider_any):
+    chat = client_any.chat("alpha")
+    chat.send("hi")
+    before = len(provider_any.requests)
+    with pytest.raises(NotFoundError, match="did you mean 'alpha'"):
+        chat.send("again", model="alpah")
+    assert len(provider_any.requests) == before and chat.model == "alpha" and chat.turns == 1
+
+
 def test_three_model_fan_out_is_one_user_message_with_three_answers(client_any):
     chat = client_any.chat("alpha")
     chat.send("warm up")

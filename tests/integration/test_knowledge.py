@@ -164,3 +164,17 @@ def test_knowledge_frames(client, tmp_path, tag):
         assert frame.attrs["source"] == "server:/api/v1/knowledge"
     finally:
         client.knowledge.delete(kb)
+
+
+def test_a_file_missing_from_an_empty_knowledge_base_is_named_as_a_file(client_any, tag):
+    """Issue 16: the 'did you mean' text was worded for models, so a knowledge base with no
+    files said "the server lists no models (check its connections)"."""
+    kb = client_any.knowledge.create(f"{tag} Empty")
+    try:
+        with pytest.raises(NotFoundError) as caught:
+            client_any.knowledge.remove_file(kb, "notes.txt")
+        message = str(caught.value)
+        assert "no file 'notes.txt'" in message and "it has no files" in message
+        assert "model" not in message
+    finally:
+        client_any.knowledge.delete(kb)

@@ -82,6 +82,21 @@ def test_model_switch_then_new_chat(connected, client):
     assert connected.run("%%owui chat\nnow gamma").final_plain.startswith("gamma says: turn 2")
 
 
+def test_a_turn_cut_short_keeps_its_model_for_the_next_cell(connected, client, provider):
+    """Issue 16: the magic wrote `-m` back into the chat only after a turn that ended well,
+    so after a cut one the next cell asked the old model, though the saved chat (and the
+    web UI, and --chat) had moved on to the new one."""
+    connected.run("%%owui chat --new -m alpha\nhello")
+    provider.configure("beta", drop_after=2)
+    cut = connected.run("%%owui chat -m beta\nyour turn")
+    assert isinstance(cut.error, Exception)
+    provider.configure("beta", drop_after=None)
+    chat_id = connected.ns["_owui"].chat_id
+    assert saved(client, chat_id).chat["models"] == ["beta"]
+    again = connected.run("%%owui chat\nstill you?")
+    assert again.final_plain.startswith("beta says: turn 3."), again.final_plain
+
+
 def test_variables_output_var_and_system(connected, client):
     connected.ns.update(topic="indexes", n=3, row={"k": "v"})
     run = connected.run(

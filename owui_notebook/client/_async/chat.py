@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._backends import AsyncBackend
+from ..chat_options import ChatOptions
 from ..errors import (
     APIStatusError,
     AuthenticationError,
@@ -14,9 +16,20 @@ from ..errors import (
 )
 from ..history import thread
 from ..images import to_images
-from ..turns import Turn, TurnExtras, chat_body, default_title, empty_history, graft, task_messages
+from ..turns import (
+    Turn,
+    TurnExtras,
+    TurnRequest,
+    chat_body,
+    default_title,
+    empty_history,
+    graft,
+    model_messages,
+    task_messages,
+)
 from ..types import ChatRecord, ChatResult
 from .chat_stream import AsyncChatStream
+from .completion_stream import AsyncCompletionStream
 
 if TYPE_CHECKING:
     from .client import AsyncOpenWebUI
@@ -38,29 +51,21 @@ class AsyncChat:
         model: str | None = None,
         *,
         chat_id: str | None = None,
-        title: str | None = None,
-        system: str | None = None,
-        folder_id: str | None = None,
-        tags: list[str] | None = None,
-        auto_title: bool = False,
-        auto_tags: bool = False,
-        tool_ids: list[str] | None = None,
-        follow_ups: bool = False,
-        **params: Any,
+        options: ChatOptions | None = None,
     ) -> None:
+        options = options or ChatOptions()
         self._client = client
+        # The model of a turn that names none: the one the chat was made with, then the
+        # model of its latest turn (as the saved chat's ``models`` says, so a chat reopened
+        # by id goes on with the same model).
         self.model = model
         self.id = chat_id
-        self.title = title
-        self.system = system
-        self.folder_id = folder_id
-        self.tags = list(tags or [])
-        self.auto_title = auto_title
-        self.auto_tags = auto_tags
-        self.tool_ids = list(tool_ids or [])
-        self.follow_ups = follow_ups
-        self._title_given = title is not None
-        self.params = params
+        self.options = options
+        # What the server may change or the chat learns as it goes; the rest stays in `options`.
+        self.title = options.title
+        self.system = options.system
+        self.folder_id = options.folder_id
+        self.tags = list(options.tags)
         self.history: dict[str, Any] = empty_history()
         self.record: ChatRecord | None = None
         self._loaded = chat_id is None
@@ -142,11 +147,19 @@ class AsyncChat:
 
     def stream(self, prompt: str, *, model: str | None = None, **params: Any) -> AsyncChatStream:
         """Ask one model; iterate the returned stream for text deltas as they arrive."""
-        use = model or self.model
-        if not use and self._loaded:
+        if self._loaded:  # a chat reopened by id takes its model from the saved chat
+            self.model_for(model)
+        return self._open(prompt, [model], multi=False, params=params)
+
+    def model_for(self, model: str | None = None) -> str:
+        """The model a turn asks: `model`, else the chat's (`ConfigurationError` if neither).
+
+        The one place that decides it; the chat's model follows its latest turn.
+        """
+        chosen = model or self.model
+        if not chosen:
             raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
-        # A chat reopened by id takes its model from the saved chat when it loads.
-        return self._open(prompt, [use or ""], multi=False, params=params)
+        return chosen
 
     async def send_many(
         self, prompt: str, models: list[str], *, sequential: bool = False, **params: Any
@@ -174,7 +187,7 @@ class AsyncChat:
     def _open(
         self,
         prompt: str,
-        models: list[str],
+        models: list[str | None],
         *,
         multi: bool,
         params: dict[str, Any],
@@ -184,21 +197,88 @@ class AsyncChat:
             raise ConfigurationError("the prompt is empty: write something to send")
         system = params.pop("system", None) or self.system
         extras = TurnExtras(
-            tool_ids=_tool_list(params.pop("tool_ids", None), self.tool_ids),
+            tool_ids=_tool_list(params.pop("tool_ids", None), self.options.tool_ids),
             images=to_images(params.pop("images", None)),
-            follow_ups=bool(params.pop("follow_ups", self.follow_ups)),
+            follow_ups=bool(params.pop("follow_ups", self.options.follow_ups)),
         )
-        merged = {**self.params, **params}
-        return AsyncChatStream(
-            self,
-            prompt,
-            models,
-            multi=multi,
-            system=system,
-            params=merged,
-            sequential=sequential,
-            extras=extras,
+        request = TurnRequest(prompt, models, system, {**self.options.params, **params}, extras)
+        return AsyncChatStream(self, request, multi=multi, sequential=sequential)
+
+    # -- a turn: what the stream asks of its chat --------------------------------------------
+
+    async def _begin_turn(self, request: TurnRequest) -> tuple[Turn, list[AsyncCompletionStream]]:
+        """Settle the turn's models and attachments; its streams, not yet started."""
+        if not self._loaded:
+            await self.load()
+        if self.read_only:
+            raise self._read_only_error()
+        models = [self.model_for(m) for m in request.models]
+        if len(models) == 1:  # a comparison shows a missing model in its column (`_explain`)
+            await self._check_models(models)
+        params = dict(request.params)
+        # files= and knowledge= become the items the web UI attaches (paths are uploaded).
+        client = self._client
+        request.extras.tool_ids = await client.tools.check_ids(request.extras.tool_ids)
+        attached = [
+            *await client.files.attachments(params.pop("files", None)),
+            *await client.knowledge.attachments(params.pop("knowledge", None)),
+        ]
+        if attached:
+            params["files"] = attached
+        images = request.extras.image_files()
+        turn = Turn(
+            prompt=request.prompt,
+            models=models,
+            parent_id=self.history.get("currentId"),
+            files=[*(params.get("files") or []), *images],
         )
+        messages = model_messages(
+            self.history, request.system, request.prompt, images, start=self.context_from
+        )
+        params = request.extras.request_params(params)
+        return turn, [client.completions.stream(m, messages, **params) for m in models]
+
+    async def _check_models(self, models: list[str], *, fresh: bool = False) -> None:
+        """`NotFoundError` naming the closest ids if the server lists no such model.
+
+        Checked against the cached list (a miss, or `fresh`, asks the server again, since
+        models come and go); if the server cannot list them, the server decides.
+        """
+        names = {} if fresh else await self._client._model_names()
+        for model in models:
+            if model in names:
+                continue
+            try:
+                await self._client.models.get(model)  # names the closest models
+            except NotFoundError:
+                raise
+            except OpenWebUIError:
+                return
+            self._client._names = None  # a model new since the list was cached
+
+    async def _explain(self, error: BaseException, model: str) -> BaseException:
+        """The server's bare "Model not found" as an error naming the closest models."""
+        if not (isinstance(error, APIStatusError) and error.status_code in (400, 404)):
+            return error
+        if "model not found" not in str(error.detail).lower():
+            return error
+        try:
+            await self._check_models([model], fresh=True)
+        except NotFoundError as missing:
+            return missing
+        return error
+
+    async def _end_turn(self, turn: Turn, results: list[ChatResult], *, follow_ups: bool) -> None:
+        """Save a turn that produced something (however it ended), then the niceties."""
+        self.model = turn.models[0]  # in `history` from here on, saved now or later
+        created = self.id is None
+        # A second Ctrl-C (or a cancellation) waits for the save instead of cutting it; the
+        # results carry the chat id only once the turn is saved.
+        await AsyncBackend.protected(self._commit, turn, results)
+        if created:
+            await self._describe_new_chat(turn.models[0])
+        if follow_ups:
+            await self._add_follow_ups(results)
 
     # -- saving -------------------------------------------------------------------------
 
@@ -278,7 +358,11 @@ class AsyncChat:
             for done, answers in pending:
                 history = graft(history, done, answers)
             body = chat_body(
-                history, title=title, models=turn.models, system=self.system, params=self.params
+                history,
+                title=title,
+                models=turn.models,
+                system=self.system,
+                params=self.options.params,
             )
             if self.tags:
                 body["tags"] = list(self.tags)
@@ -300,9 +384,9 @@ class AsyncChat:
     async def _describe_new_chat(self, model: str) -> None:
         """Title and tag a chat just created, with the server's tasks (niceties: their
         failures never touch the saved turn)."""
-        if self.auto_title and not self._title_given:
+        if self.options.auto_title and self.options.title is None:
             await self._generate_title(model)
-        if self.auto_tags:
+        if self.options.auto_tags:
             await self._generate_tags(model)
 
     async def _generate_title(self, model: str) -> None:

@@ -6,17 +6,11 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from .._backends import AsyncBackend
-from ..errors import (
-    APIStatusError,
-    ConfigurationError,
-    NotFoundError,
-    OpenWebUIError,
-)
-from ..turns import Turn, TurnExtras, model_messages
+from ..errors import OpenWebUIError
+from ..turns import Turn, TurnRequest
 from ..types import ChatResult, StreamDelta
 from ._stream_base import AsyncStreamBase
 from .completion_stream import AsyncCompletionStream
-from .resources.completions import completion_body
 
 if TYPE_CHECKING:
     from .chat import AsyncChat
@@ -35,70 +29,22 @@ class AsyncChatStream(AsyncStreamBase[Any]):
     """
 
     def __init__(
-        self,
-        chat: AsyncChat,
-        prompt: str,
-        models: list[str],
-        *,
-        multi: bool,
-        system: str | None,
-        params: dict[str, Any],
-        sequential: bool = False,
-        extras: TurnExtras | None = None,
+        self, chat: AsyncChat, request: TurnRequest, *, multi: bool, sequential: bool = False
     ) -> None:
+        # The chat settles the turn (`_begin_turn`), explains a failure (`_explain`) and
+        # saves it (`_end_turn`); the stream only runs it.
         self._chat = chat
-        self._prompt = prompt
-        self._models = models
+        self._request = request
         self._multi = multi
-        self._system = system
-        self._params = params
         self._sequential = sequential
-        self.extras = extras or TurnExtras()
+        self.extras = request.extras
         self.turn: Turn | None = None
         self.streams: list[AsyncCompletionStream] = []
-        self.errors: list[BaseException | None] = [None] * len(models)
+        self.errors: list[BaseException | None] = [None] * len(request.models)
         self.results: list[ChatResult] = []
         self.saved = False
         self._interrupted = False
         self._iterator: AsyncIterator[Any] | None = None
-
-    async def _prepare(self) -> None:
-        chat = self._chat
-        if not chat._loaded:
-            await chat.load()
-        if chat.read_only:
-            raise chat._read_only_error()
-        self._models = [m or chat.model or "" for m in self._models]
-        if not all(self._models):
-            raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
-        # files= and knowledge= become the items the web UI attaches (paths are uploaded).
-        client = chat._client
-        self.extras.tool_ids = await client.tools.check_ids(self.extras.tool_ids)
-        attached = [
-            *await client.files.attachments(self._params.pop("files", None)),
-            *await client.knowledge.attachments(self._params.pop("knowledge", None)),
-        ]
-        if attached:
-            self._params["files"] = attached
-        self.turn = Turn(
-            prompt=self._prompt,
-            models=self._models,
-            parent_id=chat.history.get("currentId"),
-            files=[*(self._params.get("files") or []), *self.extras.image_files()],
-        )
-        messages = model_messages(
-            chat.history,
-            self._system,
-            self._prompt,
-            self.extras.image_files(),
-            start=chat.context_from,
-        )
-        params = self.extras.request_params(self._params)
-        http = chat._client._http
-        self.streams = [
-            AsyncCompletionStream(http, completion_body(m, messages, stream=True, params=params))
-            for m in self._models
-        ]
 
     @property
     def result(self) -> ChatResult:
@@ -124,8 +70,8 @@ class AsyncChatStream(AsyncStreamBase[Any]):
         return self.results
 
     async def _iterate(self) -> AsyncIterator[Any]:
-        await self._prepare()
-        models = self._models
+        self.turn, self.streams = await self._chat._begin_turn(self._request)
+        models = self.turn.models
         if self._interrupted:
             for stream in self.streams:
                 stream.abort()
@@ -133,7 +79,7 @@ class AsyncChatStream(AsyncStreamBase[Any]):
             merged = one_after_another if self._sequential else AsyncBackend.merge
             async for index, item in merged(self.streams):
                 if isinstance(item, BaseException):
-                    self.errors[index] = await self._explain(item, models[index])
+                    self.errors[index] = await self._chat._explain(item, models[index])
                     continue
                 if self._multi:
                     yield StreamDelta(model=models[index], index=index, text=item)
@@ -148,20 +94,6 @@ class AsyncChatStream(AsyncStreamBase[Any]):
         failures = [e for e in self.errors if e is not None]
         if failures and (not self._multi or len(failures) == len(models)):
             raise failures[0]
-
-    async def _explain(self, error: BaseException, model: str) -> BaseException:
-        """Turn the server's bare "Model not found" into an error naming the closest models."""
-        if not (isinstance(error, APIStatusError) and error.status_code in (400, 404)):
-            return error
-        if "model not found" not in str(error.detail).lower():
-            return error
-        try:
-            await self._chat._client.models.get(model)
-        except NotFoundError as missing:  # names the closest models
-            return missing
-        except OpenWebUIError:
-            pass
-        return error
 
     async def _save(self) -> None:
         if self.saved or self.turn is None:
@@ -187,15 +119,8 @@ class AsyncChatStream(AsyncStreamBase[Any]):
         self.results = results
         if _nothing_to_save(self.streams, self.errors, self._interrupted):
             return
-        chat = self._chat
-        created = chat.id is None
-        # A second Ctrl-C (or a cancellation) waits for the save instead of cutting it; the
-        # results carry the chat id only once the turn is saved.
-        await AsyncBackend.protected(chat._commit, self.turn, results)
-        if created:
-            await chat._describe_new_chat(self.turn.models[0])
-        if self.extras.follow_ups and not self._interrupted:
-            await chat._add_follow_ups(results)
+        follow_ups = self.extras.follow_ups and not self._interrupted
+        await self._chat._end_turn(self.turn, results, follow_ups=follow_ups)
 
 
 async def one_after_another(

@@ -180,47 +180,20 @@ class AsyncOpenWebUI:
     # -- conversations ------------------------------------------------------------------
 
     def chat(
-        self,
-        model: str | None = None,
-        *,
-        chat_id: str | None = None,
-        title: str | None = None,
-        system: str | None = None,
-        folder_id: str | None = None,
-        tags: list[str] | None = None,
-        auto_title: bool = False,
-        auto_tags: bool = False,
-        tool_ids: list[str] | None = None,
-        follow_ups: bool = False,
-        **params: Any,
+        self, model: str | None = None, *, chat_id: str | None = None, **options: Any
     ) -> AsyncChat:
-        """A conversation: new, or the saved chat `chat_id` continued.
+        """A conversation with `model`: new, or the saved chat `chat_id` continued.
 
-        ``params`` (``temperature=``, ``max_tokens=``, ...) go with every request.
-        `auto_title` asks the server's title task for a title after the first answer;
-        otherwise the title is `title` or the prompt's first words. `auto_tags` tags a new
-        chat with the server's tags task. `tool_ids` are the server's tools (see
-        ``client.tools``) the model may use on every turn; `follow_ups` asks the server for
-        suggested next questions after each answer (``result.follow_ups``).
+        `options` are `ChatOptions` by name: ``title=``, ``system=``, ``folder_id=``,
+        ``tags=``, ``auto_title=``, ``auto_tags=``, ``tool_ids=``, ``follow_ups=``; any
+        other keyword (``temperature=``, ``max_tokens=``, ...) goes with every request.
         """
         if model is None and chat_id is None:
             raise ConfigurationError("chat() needs a model, or chat_id= to continue a saved chat")
+        from ..chat_options import ChatOptions
         from .chat import AsyncChat
 
-        return AsyncChat(
-            self,
-            model,
-            chat_id=chat_id,
-            title=title,
-            system=system,
-            folder_id=folder_id,
-            tags=tags,
-            auto_title=auto_title,
-            auto_tags=auto_tags,
-            tool_ids=tool_ids,
-            follow_ups=follow_ups,
-            **params,
-        )
+        return AsyncChat(self, model, chat_id=chat_id, options=ChatOptions.of(**options))
 
     # -- tasks --------------------------------------------------------------------------
 

@@ -8,14 +8,13 @@ from typing import Any
 
 import httpx
 
+from .._completion import COMPLETIONS_PATH, error_text
 from .._responses import decode_json
 from ..errors import ModelError, RequestTimeout, StreamInterrupted
 from ..sse import MALFORMED, ChunkInfo, SSEDecoder, StreamEnd, parse_chunk
 from ..types import Timings, Usage
 from ._http import AsyncHTTP
 from ._stream_base import AsyncStreamBase
-
-COMPLETIONS_PATH = "/api/chat/completions"
 
 
 class AsyncCompletionStream(AsyncStreamBase[str]):
@@ -165,11 +164,11 @@ class AsyncCompletionStream(AsyncStreamBase[str]):
         if not isinstance(body, dict):
             return ""
         if body.get("error") or body.get("detail"):
-            info = parse_chunk_json(body)
-            raise ModelError(f"model {self.model!r} failed: {info}", model=self.model)
+            raise ModelError(f"model {self.model!r} failed: {error_text(body)}", model=self.model)
         choice = (body.get("choices") or [{}])[0] or {}
         message = choice.get("message") or {}
-        text = message.get("content") if isinstance(message.get("content"), str) else ""
+        content = message.get("content")
+        text = content if isinstance(content, str) else ""
         self.finish_reason = choice.get("finish_reason")
         if isinstance(body.get("usage"), dict):
             self.usage_raw = body["usage"]
@@ -179,10 +178,3 @@ class AsyncCompletionStream(AsyncStreamBase[str]):
             self._parts.append(text)
         self.finished = True
         return text
-
-
-def parse_chunk_json(body: dict[str, Any]) -> str:
-    err = body.get("error") or body.get("detail")
-    if isinstance(err, dict):
-        return str(err.get("message") or err)
-    return str(err)

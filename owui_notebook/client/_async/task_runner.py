@@ -52,6 +52,7 @@ from ..task_types import (
     TodoItem,
     TodoUpdated,
     ToolCalls,
+    TurnRole,
 )
 from ..turns import default_title
 from ..types import ChatResult
@@ -345,7 +346,7 @@ class AsyncTaskStream(AsyncStreamBase[TaskEvent]):
         iteration: TaskIteration,
         prompt: str,
         *,
-        role: str,
+        role: TurnRole,
         model: str | None = None,
         system: str | None = None,
     ) -> AsyncIterator[TaskEvent]:

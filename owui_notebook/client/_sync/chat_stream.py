@@ -8,17 +8,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .._backends import Backend
-from ..errors import (
-    APIStatusError,
-    ConfigurationError,
-    NotFoundError,
-    OpenWebUIError,
-)
-from ..turns import Turn, TurnExtras, model_messages
+from ..errors import OpenWebUIError
+from ..turns import Turn, TurnRequest
 from ..types import ChatResult, StreamDelta
 from ._stream_base import StreamBase
 from .completion_stream import CompletionStream
-from .resources.completions import completion_body
 
 if TYPE_CHECKING:
     from .chat import Chat
@@ -37,70 +31,22 @@ class ChatStream(StreamBase[Any]):
     """
 
     def __init__(
-        self,
-        chat: Chat,
-        prompt: str,
-        models: list[str],
-        *,
-        multi: bool,
-        system: str | None,
-        params: dict[str, Any],
-        sequential: bool = False,
-        extras: TurnExtras | None = None,
+        self, chat: Chat, request: TurnRequest, *, multi: bool, sequential: bool = False
     ) -> None:
+        # The chat settles the turn (`_begin_turn`), explains a failure (`_explain`) and
+        # saves it (`_end_turn`); the stream only runs it.
         self._chat = chat
-        self._prompt = prompt
-        self._models = models
+        self._request = request
         self._multi = multi
-        self._system = system
-        self._params = params
         self._sequential = sequential
-        self.extras = extras or TurnExtras()
+        self.extras = request.extras
         self.turn: Turn | None = None
         self.streams: list[CompletionStream] = []
-        self.errors: list[BaseException | None] = [None] * len(models)
+        self.errors: list[BaseException | None] = [None] * len(request.models)
         self.results: list[ChatResult] = []
         self.saved = False
         self._interrupted = False
         self._iterator: Iterator[Any] | None = None
-
-    def _prepare(self) -> None:
-        chat = self._chat
-        if not chat._loaded:
-            chat.load()
-        if chat.read_only:
-            raise chat._read_only_error()
-        self._models = [m or chat.model or "" for m in self._models]
-        if not all(self._models):
-            raise ConfigurationError("no model chosen: pass model=... to chat() or to this call")
-        # files= and knowledge= become the items the web UI attaches (paths are uploaded).
-        client = chat._client
-        self.extras.tool_ids = client.tools.check_ids(self.extras.tool_ids)
-        attached = [
-            *client.files.attachments(self._params.pop("files", None)),
-            *client.knowledge.attachments(self._params.pop("knowledge", None)),
-        ]
-        if attached:
-            self._params["files"] = attached
-        self.turn = Turn(
-            prompt=self._prompt,
-            models=self._models,
-            parent_id=chat.history.get("currentId"),
-            files=[*(self._params.get("files") or []), *self.extras.image_files()],
-        )
-        messages = model_messages(
-            chat.history,
-            self._system,
-            self._prompt,
-            self.extras.image_files(),
-            start=chat.context_from,
-        )
-        params = self.extras.request_params(self._params)
-        http = chat._client._http
-        self.streams = [
-            CompletionStream(http, completion_body(m, messages, stream=True, params=params))
-            for m in self._models
-        ]
 
     @property
     def result(self) -> ChatResult:
@@ -126,8 +72,8 @@ class ChatStream(StreamBase[Any]):
         return self.results
 
     def _iterate(self) -> Iterator[Any]:
-        self._prepare()
-        models = self._models
+        self.turn, self.streams = self._chat._begin_turn(self._request)
+        models = self.turn.models
         if self._interrupted:
             for stream in self.streams:
                 stream.abort()
@@ -135,7 +81,7 @@ class ChatStream(StreamBase[Any]):
             merged = one_after_another if self._sequential else Backend.merge
             for index, item in merged(self.streams):
                 if isinstance(item, BaseException):
-                    self.errors[index] = self._explain(item, models[index])
+                    self.errors[index] = self._chat._explain(item, models[index])
                     continue
                 if self._multi:
                     yield StreamDelta(model=models[index], index=index, text=item)
@@ -150,20 +96,6 @@ class ChatStream(StreamBase[Any]):
         failures = [e for e in self.errors if e is not None]
         if failures and (not self._multi or len(failures) == len(models)):
             raise failures[0]
-
-    def _explain(self, error: BaseException, model: str) -> BaseException:
-        """Turn the server's bare "Model not found" into an error naming the closest models."""
-        if not (isinstance(error, APIStatusError) and error.status_code in (400, 404)):
-            return error
-        if "model not found" not in str(error.detail).lower():
-            return error
-        try:
-            self._chat._client.models.get(model)
-        except NotFoundError as missing:  # names the closest models
-            return missing
-        except OpenWebUIError:
-            pass
-        return error
 
     def _save(self) -> None:
         if self.saved or self.turn is None:
@@ -189,15 +121,8 @@ class ChatStream(StreamBase[Any]):
         self.results = results
         if _nothing_to_save(self.streams, self.errors, self._interrupted):
             return
-        chat = self._chat
-        created = chat.id is None
-        # A second Ctrl-C (or a cancellation) waits for the save instead of cutting it; the
-        # results carry the chat id only once the turn is saved.
-        Backend.protected(chat._commit, self.turn, results)
-        if created:
-            chat._describe_new_chat(self.turn.models[0])
-        if self.extras.follow_ups and not self._interrupted:
-            chat._add_follow_ups(results)
+        follow_ups = self.extras.follow_ups and not self._interrupted
+        self._chat._end_turn(self.turn, results, follow_ups=follow_ups)
 
 
 def one_after_another(

@@ -54,6 +54,7 @@ from ..task_types import (
     TodoItem,
     TodoUpdated,
     ToolCalls,
+    TurnRole,
 )
 from ..turns import default_title
 from ..types import ChatResult
@@ -347,7 +348,7 @@ class TaskStream(StreamBase[TaskEvent]):
         iteration: TaskIteration,
         prompt: str,
         *,
-        role: str,
+        role: TurnRole,
         model: str | None = None,
         system: str | None = None,
     ) -> Iterator[TaskEvent]:

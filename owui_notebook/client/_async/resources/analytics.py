@@ -6,27 +6,14 @@ through API keys on some releases (open-webui #23245, #28230): cross-check befor
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 
+from ..._dates import DateLike, epoch
 from ..._responses import expect
 from .._resource import AsyncResource
 
 _BASE = "/api/v1/analytics"
 T = TypeVar("T")
-DateLike = int | float | datetime | date | None
-
-
-def epoch(value: DateLike) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return int(value.timestamp())
-    if isinstance(value, date):
-        return int(datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp())
-    return int(value)
 
 
 class AsyncAnalytics(AsyncResource):

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..._completion import COMPLETIONS_PATH, completion_body
 from ..._responses import expect
 from .._resource import AsyncResource
-from ..completion_stream import COMPLETIONS_PATH, AsyncCompletionStream
-
-
-def completion_body(
-    model: str, messages: list[dict[str, Any]], *, stream: bool, params: dict[str, Any]
-) -> dict[str, Any]:
-    """The request body: OpenAI fields pass through Open WebUI to the provider."""
-    body: dict[str, Any] = {"model": model, "messages": messages, "stream": stream}
-    if stream:
-        body["stream_options"] = {"include_usage": True}
-    body.update({k: v for k, v in params.items() if v is not None})
-    return body
+from ..completion_stream import AsyncCompletionStream
 
 
 class AsyncCompletions(AsyncResource):

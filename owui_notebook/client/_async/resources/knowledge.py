@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..._suggest import suggest
 from ...errors import ConfigurationError, NotFoundError, ServerError, UnsupportedFeatureError
 from ...types import FileRecord, KnowledgeBase
 from .._resource import AsyncResource
 from .files import _UUID, FileRef
-from .models import suggest
 
 _BASE = "/api/v1/knowledge"
 
@@ -70,7 +70,7 @@ class AsyncKnowledge(AsyncResource):
                     f"{len(match)} knowledge bases are named {name!r}; pass one's id ({ids})"
                 )
         names = sorted({kb.name for kb in bases})
-        hint = suggest(name, names) if names else "; this user has no knowledge bases yet"
+        hint = suggest(name, names, none="; this user has no knowledge bases yet")
         raise NotFoundError(
             f"no knowledge base {name!r}{hint}",
             method="GET",
@@ -269,9 +269,9 @@ class AsyncKnowledge(AsyncResource):
         for match in ([f for f in files if f.id == file], [f for f in files if f.filename == file]):
             if match:
                 return match[0].id
-        names = [f.filename or f.id for f in files]
+        hint = suggest(file, [f.filename or f.id for f in files], none="; it has no files")
         raise NotFoundError(
-            f"no file {file!r} in knowledge base {kb.name!r}{suggest(file, names)}",
+            f"no file {file!r} in knowledge base {kb.name!r}{hint}",
             method="GET",
             path=f"{_BASE}/{kb.id}/files",
             status_code=404,

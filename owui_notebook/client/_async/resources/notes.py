@@ -13,28 +13,12 @@ from ...errors import (
     UnexpectedResponseError,
     UnsupportedFeatureError,
 )
+from ...markdown_html import note_data
 from ...types import Note
 from .._resource import AsyncResource
-from ._access import access_form, resolve_access, uses_grants
+from ._access import resolve_access, uses_grants
 
 _BASE = "/api/v1/notes"
-
-
-def note_html(markdown: str) -> str:
-    """The HTML the web UI's editor shows for `markdown` (raw HTML in it is escaped)."""
-    from markdown_it import MarkdownIt
-
-    html: str = (  # markdown-it types render() as Any (a custom renderer may return anything)
-        MarkdownIt("commonmark", {"html": False})
-        .enable(["table", "strikethrough"])
-        .render(markdown)
-    )
-    return html
-
-
-def note_data(markdown: str) -> dict[str, Any]:
-    """A note body as the web UI stores an imported Markdown file."""
-    return {"content": {"json": None, "html": note_html(markdown), "md": markdown}}
 
 
 class AsyncNotes(AsyncResource):
@@ -100,7 +84,7 @@ class AsyncNotes(AsyncResource):
             "data": {**(data or {}), **note_data(markdown)},
             "meta": dict(meta) if meta is not None else None,
         }
-        form.update(access_form(await resolve_access(self._client, access)))
+        form.update((await resolve_access(self._client, access)).form())
         return Note.model_validate(await self._post(f"{_BASE}/create", form))
 
     async def update(
@@ -130,7 +114,7 @@ class AsyncNotes(AsyncResource):
         stored = current.model_dump()
         access_now = new_access or Access.from_record(stored)
         if access_now is not None:
-            form.update(access_form(access_now))
+            form.update(access_now.form())
         note = Note.model_validate(await self._post(f"{_BASE}/{note_id}/update", form))
         if new_access is not None and uses_grants(stored):
             grants = {"access_grants": new_access.grants()}

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ..._suggest import suggest
 from ...access import Access
 from ...errors import (
     ConfigurationError,
@@ -26,7 +27,6 @@ from ...types import Prompt
 from .._resource import AsyncResource
 from ._access import resolve_access, uses_grants
 from ._permission import permitted
-from .models import suggest
 
 _BASE = "/api/v1/prompts"
 _COMMAND = re.compile(r"^[A-Za-z0-9][\w.-]*$")
@@ -69,7 +69,7 @@ class AsyncPrompts(AsyncResource):
         for prompt in prompts:
             if prompt.command == bare:
                 return prompt
-        hint = suggest(bare, [p.command for p in prompts]) if prompts else " (you have none)"
+        hint = suggest(bare, [p.command for p in prompts], none=" (you have none)")
         raise NotFoundError(
             f"no saved prompt /{bare} on this server{hint}",
             method="GET",

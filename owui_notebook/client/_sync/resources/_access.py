@@ -20,11 +20,6 @@ if TYPE_CHECKING:
     from ..client import OpenWebUI
 
 
-def access_form(access: Access) -> dict[str, Any]:
-    """Both spellings of `access` for a create/update form: each release reads its own."""
-    return {"access_control": access.access_control(), "access_grants": access.grants()}
-
-
 def uses_grants(record: Mapping[str, Any]) -> bool:
     """Whether this stored record comes from a server that keeps access as grants (0.9+)."""
     return "access_grants" in record

@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 import builtins
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
 from ..._responses import expect
+from ..._suggest import suggest
 from ...access import Access
 from ...errors import (
     APIStatusError,
@@ -20,10 +20,11 @@ from ...errors import (
 )
 from ...types import Model
 from .._resource import Resource
-from ._access import access_form, resolve_access, uses_grants
+from ._access import resolve_access, uses_grants
 from ._permission import permitted
 
 _MODEL = "/api/v1/models/model"
+NO_MODELS = "; the server lists no models (check its connections)"
 
 
 class Models(Resource):
@@ -42,8 +43,9 @@ class Models(Resource):
         for model in models:
             if model.id == model_id:
                 return model
+        hint = suggest(model_id, [m.id for m in models], none=NO_MODELS)
         raise NotFoundError(
-            f"no model {model_id!r} on this server{suggest(model_id, [m.id for m in models])}",
+            f"no model {model_id!r} on this server{hint}",
             method="GET",
             path="/api/models",
             status_code=404,
@@ -123,7 +125,7 @@ class Models(Resource):
             "meta": meta,
             "params": {**(params or {}), **({"system": system} if system is not None else {})},
             "is_active": active,
-            **access_form(resolve_access(self._client, access)),
+            **(resolve_access(self._client, access)).form(),
         }
         permitted(
             self._client,
@@ -228,25 +230,21 @@ class Models(Resource):
         return [t["id"] for t in targets]
 
     def _set_access(self, target: dict[str, Any], access: Access) -> None:
-        grants_form = {"id": target["id"], "name": target.get("name"), **access_form(access)}
+        grants_form = {"id": target["id"], "name": target.get("name"), **access.form()}
         if uses_grants(target):
             self._post(f"{_MODEL}/access/update", grants_form)
         elif "base_model_id" in target:  # up to 0.8 access is part of the model's form
-            form = {**_stored_form(target), **access_form(access)}
+            form = {**_stored_form(target), **access.form()}
             self._post(f"{_MODEL}/update", form, id=target["id"])
         else:  # a base model with no entry yet: 0.9+ make one, older releases need a create
             try:
                 self._post(f"{_MODEL}/access/update", grants_form)
             except (NotFoundError, UnexpectedResponseError):
-                self._post(
-                    "/api/v1/models/create", {**_base_entry(target), **access_form(access)}
-                )
+                self._post("/api/v1/models/create", {**_base_entry(target), **access.form()})
             except APIStatusError as exc:
                 if exc.status_code != 405:
                     raise
-                self._post(
-                    "/api/v1/models/create", {**_base_entry(target), **access_form(access)}
-                )
+                self._post("/api/v1/models/create", {**_base_entry(target), **access.form()})
 
     def _stored_base(self) -> builtins.list[dict[str, Any]]:
         """Entries admins keep over base models (their access, name); [] for other users."""
@@ -288,7 +286,7 @@ class Models(Resource):
         if missing:
             raise NotFoundError(
                 f"no model {', '.join(map(repr, missing))}; nothing was changed"
-                + suggest(missing[0], [str(k) for k in by_id]),
+                + suggest(missing[0], [str(k) for k in by_id], none="; there are none"),
                 method="GET",
                 path=_MODEL,
                 status_code=404,
@@ -327,16 +325,5 @@ def _stored_form(record: dict[str, Any]) -> dict[str, Any]:
     }
     access = Access.from_record(record)
     if access is not None:
-        form.update(access_form(access))
+        form.update(access.form())
     return form
-
-
-def suggest(name: str, candidates: list[str]) -> str:
-    """'; did you mean ...?' text for an unknown name, or the available names."""
-    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.4)
-    if close:
-        return "; did you mean " + ", ".join(repr(c) for c in close) + "?"
-    if candidates:
-        shown = ", ".join(repr(c) for c in candidates[:8])
-        return f"; available: {shown}" + (" ..." if len(candidates) > 8 else "")
-    return "; the server lists no models (check its connections)"
