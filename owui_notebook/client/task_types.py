@@ -14,7 +14,8 @@ from .types import ChatResult, ServerModel, Usage
 
 TodoStatus = Literal["open", "doing", "done"]
 TaskStatus = Literal["answered", "max_iterations", "aborted", "error"]
-TurnRole = Literal["step", "retry", "decision", "summary"]  # what a turn of the task's chat asks for
+# What a turn of the task's chat asks for.
+TurnRole = Literal["step", "retry", "decision", "summary"]
 
 
 class TodoItem(ServerModel):
