@@ -11,7 +11,7 @@
 Which server the notebooks run against: ``$OWUI_DOCS_EXECUTED=DIR`` reuses notebooks already
 executed into ``DIR`` (``owui-notebook demo`` writes them to ``build/demo/``); else
 ``$OWUI_URL`` (with ``$OWUI_API_KEY``) when set; else a sandbox with the demo models, started
-for the build and stopped after it. Executed copies are kept in ``build/docs-notebooks/``.
+for the build and stopped after it. Executed copies are kept in ``build/docs-notebooks/`` (``$OWUI_DOCS_OUT`` moves them).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from mkdocs.structure.files import File, Files
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-EXECUTED = ROOT / "build" / "docs-notebooks"
+# Where the executed notebooks are kept ($OWUI_DOCS_OUT: the tests keep them in a temp dir).
+EXECUTED = Path(os.environ.get("OWUI_DOCS_OUT") or ROOT / "build" / "docs-notebooks")
 
 _DTYPES = {
     "string": "string",
@@ -110,8 +111,40 @@ def client_reference() -> str:
         body.append(f"\n## {title}\n")
         body.append(_entries("owui_notebook.client", names).rstrip())
         body.append("")
+    body.append(
+        "\n## Resource groups\n\n"
+        "A client's endpoint families, reached as attributes (`client.chats`, "
+        "`client.models`, ...): the sync classes below; `AsyncOpenWebUI`'s are the same "
+        "with `await`.\n"
+    )
+    for module, cls in _resource_classes():
+        body.append(f"::: {module}.{cls}\n")
     text = head + "\n".join(body)
     return _with_level(text, 3)
+
+
+def _resource_classes() -> list[tuple[str, str]]:
+    import importlib
+    import pkgutil
+
+    from owui_notebook.client._sync import resources
+    from owui_notebook.client._sync._resource import Resource
+
+    found = []
+    for info in pkgutil.iter_modules(resources.__path__):
+        if info.name.startswith("_"):
+            continue
+        name = f"{resources.__name__}.{info.name}"
+        module = importlib.import_module(name)
+        for key, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Resource)
+                and value.__module__ == name
+                and not key.startswith("_")
+            ):
+                found.append((name, key))
+    return found
 
 
 def _with_level(text: str, level: int) -> str:
@@ -271,7 +304,7 @@ def sandbox_reference() -> str:
         "it) gives these fixtures and the options `--owui-versions` and `--soak`.\n\n"
         + _entries(
             "owui_notebook.testing.pytest_plugin",
-            ["owui_sandbox", "owui_sandbox_any", "owui_sandbox_pool"],
+            ["owui_sandbox", "owui_sandbox_any", "owui_sandbox_pool", "owui_provider", "owui_soak"],
         )
         + "\n## Faults and secrets\n\n"
         + _entries("owui_notebook.testing.fault_proxy", ["FaultProxy"])
