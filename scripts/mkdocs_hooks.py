@@ -11,7 +11,8 @@
 Which server the notebooks run against: ``$OWUI_DOCS_EXECUTED=DIR`` reuses notebooks already
 executed into ``DIR`` (``owui-notebook demo`` writes them to ``build/demo/``); else
 ``$OWUI_URL`` (with ``$OWUI_API_KEY``) when set; else a sandbox with the demo models, started
-for the build and stopped after it. Executed copies are kept in ``build/docs-notebooks/`` (``$OWUI_DOCS_OUT`` moves them).
+for the build and stopped after it. Executed copies are kept in ``build/docs-notebooks/``
+(``$OWUI_DOCS_OUT`` moves them).
 """
 
 from __future__ import annotations
@@ -94,7 +95,9 @@ def client_reference() -> str:
         else:
             groups["Typed results"].append(name)
     first = ["OpenWebUI", "AsyncOpenWebUI", "Chat", "AsyncChat"]
-    groups["Clients, chats and streams"].sort(key=lambda n: (n not in first, first.index(n) if n in first else 0, n))
+    groups["Clients, chats and streams"].sort(
+        key=lambda n: (n not in first, first.index(n) if n in first else 0, n)
+    )
     head = (
         "# owui_notebook.client\n\n"
         "Every public name of `owui_notebook.client` (its `__all__`), from the docstrings. "
@@ -209,10 +212,10 @@ def _schema_names() -> dict[int, str]:
     for info in pkgutil.iter_modules(frames.__path__):
         module = importlib.import_module(f"owui_notebook.frames.{info.name}")
         for key, value in vars(module).items():
-            if isinstance(value, Schema) and key.isupper() and not key.startswith("_"):
-                # The name in frames.__all__ wins over a module's private alias.
-                if id(value) not in _SCHEMA_NAMES or key in frames.__all__:
-                    _SCHEMA_NAMES[id(value)] = key
+            public = isinstance(value, Schema) and key.isupper() and not key.startswith("_")
+            # The name in frames.__all__ wins over a module's private alias.
+            if public and (id(value) not in _SCHEMA_NAMES or key in frames.__all__):
+                _SCHEMA_NAMES[id(value)] = key
     return _SCHEMA_NAMES
 
 
@@ -265,9 +268,7 @@ def frame_columns() -> str:
         out.append(f"## {title} {{#{_schema_anchor(schema)}}}\n")
         out.append("Returned by " + ", ".join(users) + ".\n")
         out.append("| column | dtype | what it holds |\n|---|---|---|")
-        out.extend(
-            f"| `{c.name}` | `{_DTYPES[c.kind]}` | {_cell(c.doc)} |" for c in schema.columns
-        )
+        out.extend(f"| `{c.name}` | `{_DTYPES[c.kind]}` | {_cell(c.doc)} |" for c in schema.columns)
         out.append("")
     return "\n".join(out)
 
@@ -352,7 +353,9 @@ def magic_options() -> str:
             if not action.option_strings:
                 extra.append("optional" if action.nargs == "?" else "required")
             help_text = (action.help or "").replace("%%", "%")
-            rows.append(f"| {flags} | {_cell(help_text)}{' (' + '; '.join(extra) + ')' if extra else ''} |")
+            rows.append(
+                f"| {flags} | {_cell(help_text)}{' (' + '; '.join(extra) + ')' if extra else ''} |"
+            )
         if rows:
             out.append("| option | what it does |\n|---|---|")
             out.extend(rows)
@@ -447,5 +450,7 @@ def _executed_notebooks() -> list[Path]:
 def _run(run_notebook: Any, path: Path, env: dict[str, str]) -> Path:
     run = run_notebook(path, EXECUTED, env=env, html=False)
     if run.errors:
-        raise SystemExit(f"docs: {path.name} failed at cell {run.errors[0].number}: {run.errors[0].error}")
+        raise SystemExit(
+            f"docs: {path.name} failed at cell {run.errors[0].number}: {run.errors[0].error}"
+        )
     return EXECUTED / path.name

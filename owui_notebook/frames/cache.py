@@ -110,6 +110,7 @@ class ExportCache:
 
     @property
     def attrs(self) -> dict[str, Any]:
+        """What the frames built from this cache put in ``frame.attrs``: source and note."""
         return src.attrs(self.client, self.source, self.note)
 
     @property
@@ -120,6 +121,7 @@ class ExportCache:
         return max(stamps) if stamps else None
 
     def ensure(self) -> ExportCache:
+        """This cache, loaded first if it has not been."""
         return self if self.loaded else self.load()
 
     def load(self) -> ExportCache:

@@ -21,6 +21,8 @@ def completion_body(
 
 
 class AsyncCompletions(AsyncResource):
+    """Raw chat completions (``client.completions``): nothing is saved as a chat."""
+
     async def create(
         self, model: str, messages: list[dict[str, Any]], **params: Any
     ) -> dict[str, Any]:

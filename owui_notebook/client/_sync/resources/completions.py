@@ -23,6 +23,8 @@ def completion_body(
 
 
 class Completions(Resource):
+    """Raw chat completions (``client.completions``): nothing is saved as a chat."""
+
     def create(
         self, model: str, messages: list[dict[str, Any]], **params: Any
     ) -> dict[str, Any]:
