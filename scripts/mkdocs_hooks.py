@@ -107,6 +107,7 @@ def client_reference() -> str:
         "::: owui_notebook.client\n"
         "    options:\n"
         "      show_root_heading: false\n"
+        "      show_root_toc_entry: false\n"
         "      members: false\n"
     )
     body = []
@@ -176,6 +177,7 @@ def frames_reference() -> str:
         "::: owui_notebook.frames\n"
         "    options:\n"
         "      show_root_heading: false\n"
+        "      show_root_toc_entry: false\n"
         "      members: false\n\n"
         "## Functions and classes\n\n"
         + _entries("owui_notebook.frames", functions, after)
@@ -283,6 +285,7 @@ def widgets_reference() -> str:
         "::: owui_notebook.widgets\n"
         "    options:\n"
         "      show_root_heading: false\n"
+        "      show_root_toc_entry: false\n"
         "      members: false\n\n"
         "## Panels and functions\n\n" + _entries("owui_notebook.widgets", list(widgets.__all__))
     )
@@ -333,7 +336,7 @@ def magic_options() -> str:
         cell = sub in options.CELL_SUBCOMMANDS
         parser = stub.parser
         out.append(f"## `{'%%' if cell else '%'}owui {sub}` {{#{sub}}}\n")
-        out.append("```text\n" + parser.format_usage().strip().replace("usage: ", "") + "\n```\n")
+        out.append("```text\n" + _usage(stub, cell) + "\n```\n")
         out.append(_stub_doc(stub) + "\n")
         rows = []
         for action in parser._actions:
@@ -364,15 +367,19 @@ def magic_options() -> str:
 
 
 def _stub_doc(stub: Any) -> str:
-    """The stub's own docstring (magic_arguments appends the usage to ``__doc__``)."""
+    """The stub's own docstring: IPython keeps it as the parser's description."""
     import inspect
 
-    doc = stub.__doc__ or ""
-    usage = stub.parser.format_help() if hasattr(stub, "parser") else ""
-    head = doc.split("::", 1)[0] if "::" in doc else doc
-    if usage and usage.strip() in doc:
-        head = doc.replace(usage.strip(), "")
-    return inspect.cleandoc(head).strip()
+    return inspect.cleandoc(stub.parser.description or stub.__doc__ or "")
+
+
+def _usage(stub: Any, cell: bool) -> str:
+    """The usage line without IPython's ``::`` prefix, ``%%`` for cell magics."""
+    import textwrap
+
+    usage = stub.parser.format_usage().strip().removeprefix("::").strip("\n")
+    usage = textwrap.dedent(usage).strip()
+    return ("%" + usage) if cell else usage
 
 
 # -- the notebooks ---------------------------------------------------------------------
@@ -397,8 +404,9 @@ def notebook_pages() -> dict[str, str | bytes]:
             body = body.replace(f"({name})", f"({Path(name).stem}.md)")
         note = (
             f"!!! note\n    `notebooks/{path.name}`, executed while this site was built "
-            f"({_where_run()}). Run it yourself with `owui-notebook run notebooks/{path.name}` "
-            "or open it in JupyterLab.\n\n"
+            f"({_where_run()}; its links to chats pointed at that server, which may be gone "
+            f"now). Run it yourself with `owui-notebook run notebooks/{path.name}` or open it "
+            "in JupyterLab.\n\n"
         )
         pages[f"notebooks/{stem}.md"] = _first_heading_first(body, note)
         for file_name, data in resources.get("outputs", {}).items():
