@@ -9,7 +9,7 @@
 - ``notebooks/*.md``: the notebooks in ``notebooks/``, executed while the site builds.
 
 Which server the notebooks run against: ``$OWUI_DOCS_EXECUTED=DIR`` reuses notebooks already
-executed into ``DIR`` (``owui-notebook demo`` writes them to ``build/demo/``); else
+executed into ``DIR`` (an earlier build's ``build/docs-notebooks/``); else
 ``$OWUI_URL`` (with ``$OWUI_API_KEY``) when set; else a sandbox with the demo models, started
 for the build and stopped after it. Executed copies are kept in ``build/docs-notebooks/``
 (``$OWUI_DOCS_OUT`` moves them).
