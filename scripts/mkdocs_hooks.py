@@ -188,7 +188,10 @@ def frames_reference() -> str:
             f"- `{n}`: [its columns](frame-columns.md#{_schema_anchor(getattr(frames, n))})"
             for n in schemas
         )
-        + "\n"
+        + "\n\n## The Parquet dataset\n\n"
+        "`owui_notebook.dataset`, for [deployment-scale analytics](../deployment.md): "
+        "`sync_dataset` (above) writes it, `Dataset` queries it with DuckDB.\n\n"
+        + _entries("owui_notebook.dataset", ["Dataset", "SyncResult"])
     )
     return _with_level(text, 3)
 
