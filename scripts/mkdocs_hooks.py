@@ -398,6 +398,7 @@ def notebook_pages() -> dict[str, str | bytes]:
     pages: dict[str, str | bytes] = {}
     for path in sorted(executed):
         nb = nbformat.read(path, as_version=4)
+        _widgets_as_notes(nb)
         stem = path.stem
         exporter = MarkdownExporter()
         body, resources = exporter.from_notebook_node(
@@ -415,6 +416,21 @@ def notebook_pages() -> dict[str, str | bytes]:
         for file_name, data in resources.get("outputs", {}).items():
             pages[f"notebooks/{file_name}"] = data
     return pages
+
+
+_WIDGET = "application/vnd.jupyter.widget-view+json"
+_WIDGET_NOTE = (
+    "*An ipywidgets panel: it runs live in JupyterLab, Notebook 7 and VS Code "
+    "([Panels](../panels.md) shows one).*"
+)
+
+
+def _widgets_as_notes(nb: Any) -> None:
+    """A widget has no static form here (its text form is a repr): say what it is instead."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if _WIDGET in output.get("data", {}):
+                output["data"] = {"text/markdown": _WIDGET_NOTE}
 
 
 def _first_heading_first(body: str, note: str) -> str:
