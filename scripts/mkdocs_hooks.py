@@ -262,8 +262,8 @@ def frame_columns() -> str:
         "`owui_notebook/frames/_types.py` that also write each function's docstring, so the "
         "two cannot drift apart. The dtype rules:\n",
         "\n".join(line for line in (rules or "").splitlines()[2:8]).strip() + "\n",
-        "A column marked `*` is filled only by `messages_frame(..., full=True)` or the "
-        "client-side path (see each function's docstring).\n",
+        "A column marked `*` is NA when the frame comes from the server's stats export "
+        '(`source="server"`): only the full chats (the default, `source="client"`) hold it.\n',
     ]
     for schema_id, (schema, users) in sorted(
         by_schema.items(), key=lambda item: names.get(item[0], "~")
