@@ -31,6 +31,7 @@ class Access:
 
     @classmethod
     def private(cls) -> Access:
+        """Only the owner (and admins) may use it."""
         return cls()
 
     @classmethod

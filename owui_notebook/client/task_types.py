@@ -26,6 +26,7 @@ class TodoItem(ServerModel):
 
     @property
     def done(self) -> bool:
+        """Whether the model marked this item done."""
         return self.status == "done"
 
 
@@ -61,6 +62,7 @@ class TaskStep(ServerModel):
 
     @property
     def kind(self) -> Literal["final", "options", "action"]:
+        """What the step does: gives the final answer, offers options, or goes on."""
         if self.final_answer is not None:
             return "final"
         return "options" if len(self.options) >= 2 else "action"
@@ -77,6 +79,7 @@ class TaskDecision(ServerModel):
 
     @property
     def chosen(self) -> TaskOption | None:
+        """The option picked, or None when the choice names no offered option."""
         if self.choice is None or not 1 <= self.choice <= len(self.options):
             return None
         return self.options[self.choice - 1]
@@ -129,6 +132,7 @@ class TaskResult(ServerModel):
 
     @property
     def ok(self) -> bool:
+        """Whether the run ended with a final answer."""
         return self.status == "answered"
 
     @property
@@ -138,6 +142,7 @@ class TaskResult(ServerModel):
 
     @property
     def usage(self) -> Usage | None:
+        """Tokens of the whole run, every iteration and decision added up."""
         return sum_usage([i.usage for i in self.iterations])
 
     def __str__(self) -> str:

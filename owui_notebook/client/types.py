@@ -71,6 +71,7 @@ class Model(ServerModel):
 
     @property
     def display_name(self) -> str:
+        """The name the web UI shows (the id when the model has none)."""
         return self.name or self.id
 
 
@@ -100,18 +101,22 @@ class ChatRecord(ServerModel):
 
     @property
     def history(self) -> dict[str, Any]:
+        """The message tree: ``{"messages": {id: message}, "currentId": leaf}``."""
         return self.chat.get("history") or {"messages": {}, "currentId": None}
 
     @property
     def messages(self) -> dict[str, dict[str, Any]]:
+        """Every message of the tree by id, every branch included."""
         return self.history.get("messages") or {}
 
     @property
     def current_id(self) -> str | None:
+        """The leaf of the thread the web UI shows."""
         return self.history.get("currentId")
 
     @property
     def tags(self) -> list[str]:
+        """The chat's tag ids."""
         return list((self.meta or {}).get("tags") or [])
 
 
@@ -186,6 +191,7 @@ class Usage(ServerModel):
 
     @classmethod
     def from_raw(cls, raw: dict[str, Any] | None) -> Usage | None:
+        """A provider's usage dict, whatever it calls its keys, or None without one."""
         if not raw:
             return None
         return cls(**normalize_usage(raw), raw=dict(raw))
@@ -307,10 +313,12 @@ class ChatResult(ServerModel):
 
     @property
     def text(self) -> str:
+        """The answer's text (the same as `content`)."""
         return self.content
 
     @property
     def ok(self) -> bool:
+        """Whether the answer came whole: no error, not stopped."""
         return self.error is None and not self.stopped
 
     @property
@@ -358,6 +366,7 @@ class Tool(ServerModel):
 
     @property
     def description(self) -> str:
+        """What the tool's author says it does ("" without a description)."""
         return str((self.meta or {}).get("description") or "")
 
     @property
@@ -423,6 +432,7 @@ class Prompt(ServerModel):
 
     @classmethod
     def from_server(cls, row: dict[str, Any]) -> Prompt:
+        """A prompt from the server's row, whichever release's field names it uses."""
         data = dict(row)
         data["command"] = str(data.get("command") or "").lstrip("/")
         data["name"] = data.get("name") or data.get("title") or data["command"]
@@ -445,6 +455,7 @@ class Note(ServerModel):
 
     @property
     def markdown(self) -> str:
+        """The note's Markdown text."""
         content = (self.data or {}).get("content")
         if isinstance(content, dict):
             return str(content.get("md") or "")

@@ -108,6 +108,9 @@ def documents(schema: Schema, heading: str = "Columns") -> Callable[[F], F]:
 
     def decorate(func: F) -> F:
         func.__doc__ = (func.__doc__ or "").rstrip() + f"\n\n    {heading}:\n\n{schema.doc()}\n"
+        # The documentation site builds its column tables from this (scripts/mkdocs_hooks.py).
+        columns = [*getattr(func, "__frame_columns__", []), (heading, schema)]
+        func.__frame_columns__ = columns  # type: ignore[attr-defined]
         return func
 
     return decorate

@@ -126,8 +126,9 @@ def analytics_summary_frame(
     """One row of totals over every user: answers, chats, models, users (admins).
 
     `start`/`end` (datetime, date or epoch seconds, inclusive) bound the answers' times;
-    `group_id` keeps one user group's (server only). `source`: ``"server"`` (Open WebUI
-    >= 0.8.0), ``"client"`` (from every user's chats, by the server's rules), ``"auto"``.
+    `group_id` keeps one user group's (server only). `source`: ``"server"``
+    (Open WebUI >= 0.8.0), ``"client"`` (from every user's chats, by the server's rules),
+    ``"auto"``.
     """
     load = _Loader(client, source, "analytics_summary_frame")
     if load.server:
@@ -244,8 +245,9 @@ def analytics_crosscheck_frame(
     client: OpenWebUI, start: Any = None, end: Any = None
 ) -> pd.DataFrame:
     """Answers per model as the server's analytics count them next to those in the chats
-    themselves, to see what the analytics miss before trusting them (admins; Open WebUI
-    >= 0.8.0). Rows where both agree are kept, so a clean server shows ``missing == 0``."""
+    themselves, to see what the analytics miss before trusting them (admins;
+    Open WebUI >= 0.8.0). Rows where both agree are kept, so a clean server shows
+    ``missing == 0``."""
     server = analytics_models_frame(client, start, end, source="server")
     chats = analytics_models_frame(client, start, end, source="client")
     counts: dict[str, dict[str, int]] = {}

@@ -62,8 +62,8 @@ class ExportCache:
 
     `source`: ``"client"`` (the default) digests the full chats (``/api/v1/chats/all``)
     into the records the stats export sends, by the server's rules, with parent ids, token
-    usage and timings filled in; ``"server"`` reads the server's stats export (Open WebUI
-    >= 0.7.0; admins, or everyone where community sharing is on), whose messages lack
+    usage and timings filled in; ``"server"`` reads the server's stats export
+    (Open WebUI >= 0.7.0; admins, or everyone where community sharing is on), whose messages lack
     those; ``"auto"`` takes the server's where it can. `stream` reads the export as one
     NDJSON response (else in pages of 10 chats; also where the server cannot stream).
     `content` keeps message text in client-side records (for ``messages_frame(content=True)``).
@@ -110,6 +110,7 @@ class ExportCache:
 
     @property
     def attrs(self) -> dict[str, Any]:
+        """What the frames built from this cache put in ``frame.attrs``: source and note."""
         return src.attrs(self.client, self.source, self.note)
 
     @property
@@ -120,6 +121,7 @@ class ExportCache:
         return max(stamps) if stamps else None
 
     def ensure(self) -> ExportCache:
+        """This cache, loaded first if it has not been."""
         return self if self.loaded else self.load()
 
     def load(self) -> ExportCache:

@@ -121,19 +121,23 @@ class FaultProxy:
 
     @property
     def url(self) -> str:
+        """The proxy's address: point the client here instead of at the server."""
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     # -- faults -----------------------------------------------------------------------------
 
     def add(self, fault: Fault) -> Fault:
+        """Inject `fault` into the requests it matches; returns it (to count its hits)."""
         with self._lock:
             self._faults.append(fault)
         return fault
 
     def latency(self, delay: float, *, chunk_delay: float = 0.0, **match: Unpack[Match]) -> Fault:
+        """Delay the reply by `delay` seconds, and each chunk of it by `chunk_delay`."""
         return self.add(Fault("latency", delay=delay, chunk_delay=chunk_delay, **match))
 
     def reset_after(self, after_bytes: int, **match: Unpack[Match]) -> Fault:
+        """Reset the connection once `after_bytes` of the reply have gone through."""
         return self.add(Fault("reset", after_bytes=after_bytes, **match))
 
     def end_after(
@@ -155,6 +159,7 @@ class FaultProxy:
         )
 
     def stall_after(self, after_bytes: int, **match: Unpack[Match]) -> Fault:
+        """Stop sending after `after_bytes` of the reply, until `release()` or `stop()`."""
         self._released.clear()
         return self.add(Fault("stall", after_bytes=after_bytes, **match))
 
@@ -243,11 +248,13 @@ class FaultProxy:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> FaultProxy:
+        """Listen on 127.0.0.1 (``with FaultProxy(...)`` starts and stops it)."""
         self._closed = False
         self._listen()
         return self
 
     def stop(self) -> None:
+        """Release stalled replies, close every connection and stop listening."""
         self._closed = True
         self.release()
         self.down()

@@ -77,8 +77,8 @@ _FIGURES: dict[str, object] = {}
 def figures() -> dict[str, object]:
     """Figures a test measured (loads held, stop times, ...), shown after the run.
 
-    With ``$OWUI_RELIABILITY_FIGURES=PATH`` they are also written there as JSON (the README's
-    reliability section quotes them).
+    With ``$OWUI_RELIABILITY_FIGURES=PATH`` they are also written there as JSON (the docs'
+    reliability page quotes them).
     """
     return _FIGURES
 

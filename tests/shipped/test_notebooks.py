@@ -119,7 +119,7 @@ def test_usage_analytics(owui_sandbox, tmp_path):
         assert any("image/png" in o.get("data", {}) for o in outputs(run, marker)), (marker, kinds)
     ratings = data(outputs(run, "ratings_by_model")[0])
     assert "answers" in ratings
-    # The dashboard the README advertises: a widget, loaded, its usage table filled.
+    # The dashboard the docs advertise: a widget, loaded, its usage table filled.
     shown = outputs(run, "board = dashboard()")[0]
     assert "application/vnd.jupyter.widget-view+json" in shown["data"]
     assert "<table" in data(outputs(run, 'board.tables["usage"]')[0], "text/html")

@@ -107,6 +107,7 @@ class AsyncOpenWebUI:
 
     @property
     def base_url(self) -> str:
+        """The server's URL, without a trailing slash."""
         return self.settings.base_url
 
     def chat_url(self, chat_id: str) -> str:
@@ -120,6 +121,7 @@ class AsyncOpenWebUI:
         await self.aclose()
 
     async def aclose(self) -> None:
+        """Close the connection pool (``async with`` does it on leaving the block)."""
         await self._http.aclose()
 
     # -- server -------------------------------------------------------------------------
@@ -152,6 +154,7 @@ class AsyncOpenWebUI:
         return self._server
 
     async def version(self) -> str:
+        """The server's Open WebUI version (``"0.12.4"``), from ``/api/version``, cached."""
         return (await self.server_info()).version
 
     async def has(self, feature: str) -> bool:
@@ -167,6 +170,7 @@ class AsyncOpenWebUI:
         return await self.auths.signin(email, password)
 
     async def me(self) -> SessionUser:
+        """The signed-in user (id, name, email, role) the key or token belongs to."""
         return await self.auths.me()
 
     async def _model_names(self) -> dict[str, str]:

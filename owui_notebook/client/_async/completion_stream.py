@@ -45,16 +45,20 @@ class AsyncCompletionStream(AsyncStreamBase[str]):
 
     @property
     def content(self) -> str:
+        """The text received so far (all of it once the stream is done)."""
         return "".join(self._parts)
 
     @property
     def usage(self) -> Usage | None:
+        """The token counts from the stream's last chunk, if the provider sent them."""
         return Usage.from_raw(self.usage_raw)
 
     def abort(self) -> None:
+        """Stop reading: the loop over the stream ends at the next chunk."""
         self.aborted = True
 
     async def aclose(self) -> None:
+        """Close the connection; a stream closed before its end counts as aborted."""
         if self._iterator is not None and not self.finished:
             self.aborted = True
             await super().aclose()

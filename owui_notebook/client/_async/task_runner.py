@@ -163,6 +163,7 @@ class AsyncTaskStream(AsyncStreamBase[TaskEvent]):
             current.abort()
 
     async def until_done(self) -> TaskResult:
+        """Run the task to its end (reading every event) and return its `TaskResult`."""
         async for _ in self:
             pass
         return self.result

@@ -109,6 +109,7 @@ class OpenWebUI:
 
     @property
     def base_url(self) -> str:
+        """The server's URL, without a trailing slash."""
         return self.settings.base_url
 
     def chat_url(self, chat_id: str) -> str:
@@ -122,6 +123,7 @@ class OpenWebUI:
         self.close()
 
     def close(self) -> None:
+        """Close the connection pool (``with`` does it on leaving the block)."""
         self._http.close()
 
     # -- server -------------------------------------------------------------------------
@@ -154,6 +156,7 @@ class OpenWebUI:
         return self._server
 
     def version(self) -> str:
+        """The server's Open WebUI version (``"0.12.4"``), from ``/api/version``, cached."""
         return (self.server_info()).version
 
     def has(self, feature: str) -> bool:
@@ -169,6 +172,7 @@ class OpenWebUI:
         return self.auths.signin(email, password)
 
     def me(self) -> SessionUser:
+        """The signed-in user (id, name, email, role) the key or token belongs to."""
         return self.auths.me()
 
     def _model_names(self) -> dict[str, str]:

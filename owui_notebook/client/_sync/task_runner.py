@@ -165,6 +165,7 @@ class TaskStream(StreamBase[TaskEvent]):
             current.abort()
 
     def until_done(self) -> TaskResult:
+        """Run the task to its end (reading every event) and return its `TaskResult`."""
         for _ in self:
             pass
         return self.result

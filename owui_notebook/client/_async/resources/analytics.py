@@ -17,6 +17,8 @@ T = TypeVar("T")
 
 
 class AsyncAnalytics(AsyncResource):
+    """The server's admin analytics (``client.analytics``); dates as epoch seconds or datetimes."""
+
     async def _query(self, path: str, kind: type[T], **params: Any) -> T:
         """GET an analytics path; the reply checked to be a `kind` (one clear error if not)."""
         await self._require("analytics")
@@ -28,6 +30,7 @@ class AsyncAnalytics(AsyncResource):
     async def summary(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
+        """Totals over the period: messages, chats, users, models."""
         return await self._query(
             "/summary", dict, start_date=start, end_date=end, group_id=group_id
         )
@@ -35,6 +38,7 @@ class AsyncAnalytics(AsyncResource):
     async def models(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
+        """Messages and tokens per model over the period."""
         return await self._query("/models", dict, start_date=start, end_date=end, group_id=group_id)
 
     async def users(
@@ -46,6 +50,7 @@ class AsyncAnalytics(AsyncResource):
         limit: int = 50,
         metric: str = "messages",
     ) -> dict[str, Any]:
+        """The top `limit` users by `metric` over the period."""
         return await self._query(
             "/users",
             dict,
@@ -65,6 +70,7 @@ class AsyncAnalytics(AsyncResource):
         granularity: str = "daily",
         metric: str = "messages",
     ) -> dict[str, Any]:
+        """`metric` per day (or per `granularity`) over the period, per model."""
         return await self._query(
             "/daily",
             dict,
@@ -78,6 +84,7 @@ class AsyncAnalytics(AsyncResource):
     async def tokens(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
+        """Input and output tokens per model over the period."""
         return await self._query("/tokens", dict, start_date=start, end_date=end, group_id=group_id)
 
     async def messages(
@@ -91,6 +98,7 @@ class AsyncAnalytics(AsyncResource):
         skip: int = 0,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
+        """One page (``limit`` ≤ 100) of the message table's rows, filtered."""
         return await self._query(
             "/messages",
             list,
@@ -112,6 +120,7 @@ class AsyncAnalytics(AsyncResource):
         skip: int = 0,
         limit: int = 50,
     ) -> dict[str, Any]:
+        """One page of the chats that used `model_id` over the period."""
         return await self._query(
             f"/models/{model_id}/chats",
             dict,
@@ -122,4 +131,5 @@ class AsyncAnalytics(AsyncResource):
         )
 
     async def model_overview(self, model_id: str, *, days: int = 30) -> dict[str, Any]:
+        """`model_id`'s usage over the last `days` days."""
         return await self._query(f"/models/{model_id}/overview", dict, days=days)

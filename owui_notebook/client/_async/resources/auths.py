@@ -10,6 +10,8 @@ _BASE = "/api/v1/auths"
 
 
 class AsyncAuths(AsyncResource):
+    """Who is signed in, signing in, and API keys (``client.auths``)."""
+
     async def me(self) -> SessionUser:
         """The user the current key or token belongs to."""
         try:
@@ -38,6 +40,7 @@ class AsyncAuths(AsyncResource):
         return key
 
     async def get_api_key(self) -> str | None:
+        """The signed-in user's API key, or None if they have none."""
         body = await self._get(f"{_BASE}/api_key")
         key = (body or {}).get("api_key") if isinstance(body, dict) else None
         register_secret(key)

@@ -11,6 +11,8 @@ from ..completion_stream import AsyncCompletionStream
 
 
 class AsyncCompletions(AsyncResource):
+    """Raw chat completions (``client.completions``): nothing is saved as a chat."""
+
     async def create(
         self, model: str, messages: list[dict[str, Any]], **params: Any
     ) -> dict[str, Any]:

@@ -13,6 +13,8 @@ _BASE = "/api/v1/evaluations"
 
 
 class AsyncEvaluations(AsyncResource):
+    """Ratings and the server's leaderboard (``client.evaluations``)."""
+
     async def leaderboard(self, query: str | None = None) -> list[dict[str, Any]]:
         """The server's Elo leaderboard (admins; Open WebUI >= 0.7.0)."""
         await self._require("leaderboard")
@@ -38,9 +40,11 @@ class AsyncEvaluations(AsyncResource):
         return [Feedback.model_validate(r) for r in rows]
 
     async def get_feedback(self, feedback_id: str) -> Feedback:
+        """One rating by its id."""
         return Feedback.model_validate(await self._get(f"{_BASE}/feedback/{feedback_id}"))
 
     async def delete_feedback(self, feedback_id: str) -> bool:
+        """Delete one rating by its id."""
         return bool(await self._delete(f"{_BASE}/feedback/{feedback_id}"))
 
     async def rate(

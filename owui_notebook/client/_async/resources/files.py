@@ -23,6 +23,8 @@ FileRef = FileRecord | str | os.PathLike[str] | dict[str, Any]
 
 
 class AsyncFiles(AsyncResource):
+    """Uploaded files (``client.files``): upload, list, read, delete."""
+
     async def upload(
         self,
         file: str | os.PathLike[str] | bytes,
@@ -95,6 +97,7 @@ class AsyncFiles(AsyncResource):
         return [FileRecord.model_validate(r) for r in rows or []]
 
     async def get(self, file_id: str) -> FileRecord:
+        """One file's record (name, size, metadata) by id."""
         return FileRecord.model_validate(await self._get(f"{_BASE}/{file_id}"))
 
     async def content(self, file_id: str) -> bytes:
@@ -110,6 +113,7 @@ class AsyncFiles(AsyncResource):
         return str((body or {}).get("content") or "") if isinstance(body, dict) else ""
 
     async def delete(self, file_id: str) -> bool:
+        """Delete a file from the server."""
         body: Any = await self._delete(f"{_BASE}/{file_id}")
         return bool(body)
 

@@ -12,10 +12,14 @@ _BASE = "/api/v1/folders"
 
 
 class AsyncFolders(AsyncResource):
+    """Chat folders (``client.folders``)."""
+
     async def list(self) -> builtins.list[Folder]:
+        """Every folder of this user."""
         return [Folder.model_validate(r) for r in await self._get_list(f"{_BASE}/")]
 
     async def get(self, folder_id: str) -> Folder:
+        """One folder by id."""
         return Folder.model_validate(await self._get(f"{_BASE}/{folder_id}"))
 
     async def find(self, name: str) -> Folder | None:
@@ -27,6 +31,7 @@ class AsyncFolders(AsyncResource):
         return None
 
     async def create(self, name: str, *, parent_id: str | None = None) -> Folder:
+        """A new folder (under `parent_id` if given)."""
         body: dict[str, Any] = {"name": name}
         if parent_id is not None:
             body["parent_id"] = parent_id
@@ -43,13 +48,16 @@ class AsyncFolders(AsyncResource):
         return await self.find(name) or await self.create(name)
 
     async def rename(self, folder_id: str, name: str) -> Folder:
+        """Rename a folder."""
         return Folder.model_validate(
             await self._post(f"{_BASE}/{folder_id}/update", {"name": name})
         )
 
     async def move(self, folder_id: str, parent_id: str | None) -> Folder:
+        """Move a folder under `parent_id` (None: to the top level)."""
         body = await self._post(f"{_BASE}/{folder_id}/update/parent", {"parent_id": parent_id})
         return Folder.model_validate(body)
 
     async def delete(self, folder_id: str) -> bool:
+        """Delete a folder."""
         return bool(await self._delete(f"{_BASE}/{folder_id}"))

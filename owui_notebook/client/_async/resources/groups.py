@@ -25,6 +25,7 @@ class AsyncGroups(AsyncResource):
         return [Group.model_validate(r) for r in await self._get_list(f"{_BASE}/") if r]
 
     async def get(self, group_id: str) -> Group:
+        """One group by id."""
         return Group.model_validate(await self._get(f"{_BASE}/id/{group_id}"))
 
     async def find(self, name: str) -> Group:
@@ -107,6 +108,7 @@ class AsyncGroups(AsyncResource):
         return group
 
     async def add_users(self, group_id: str, user_ids: Iterable[str]) -> Group:
+        """Add users to a group (those already in it stay once)."""
         ids = list(dict.fromkeys(user_ids))
         current = await self.get(group_id)
         if current.user_ids is not None:
@@ -114,6 +116,7 @@ class AsyncGroups(AsyncResource):
         return await self._members_call(group_id, "add", ids)
 
     async def remove_users(self, group_id: str, user_ids: Iterable[str]) -> Group:
+        """Take users out of a group."""
         ids = set(user_ids)
         current = await self.get(group_id)
         if current.user_ids is not None:
@@ -127,4 +130,5 @@ class AsyncGroups(AsyncResource):
         return Group.model_validate(body)
 
     async def delete(self, group_id: str) -> bool:
+        """Delete a group (its members' accounts stay)."""
         return bool(await self._delete(f"{_BASE}/id/{group_id}/delete"))

@@ -27,6 +27,8 @@ KnowledgeRef = KnowledgeBase | str
 
 
 class AsyncKnowledge(AsyncResource):
+    """Knowledge bases (``client.knowledge``): made from files, searched by chats."""
+
     async def list(self) -> builtins.list[KnowledgeBase]:
         """Every knowledge base this user can read, every page."""
         return [KnowledgeBase.model_validate(r) for r in await self._all_pages(f"{_BASE}/")]

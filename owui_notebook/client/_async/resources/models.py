@@ -26,6 +26,8 @@ NO_MODELS = "; the server lists no models (check its connections)"
 
 
 class AsyncModels(AsyncResource):
+    """Models (``client.models``): list them; admins make, change and share workspace models."""
+
     async def list(self, *, refresh: bool = False) -> builtins.list[Model]:
         """Every model this user may chat with (connections, custom models, pipes)."""
         body = await self._get("/api/models", refresh=True if refresh else None)
@@ -182,9 +184,11 @@ class AsyncModels(AsyncResource):
         return current
 
     async def enable(self, model_id: str) -> dict[str, Any]:
+        """Make a model available to chat with again."""
         return await self.set_active(model_id, True)
 
     async def disable(self, model_id: str) -> dict[str, Any]:
+        """Hide a model from the model list (its chats stay)."""
         return await self.set_active(model_id, False)
 
     async def delete(self, model_id: str) -> bool:

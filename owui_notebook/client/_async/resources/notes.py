@@ -62,6 +62,7 @@ class AsyncNotes(AsyncResource):
         return [Note.model_validate(r) for r in await self._get_list(f"{_BASE}/") if r]
 
     async def get(self, note_id: str) -> Note:
+        """One note by id."""
         await self._check()
         return Note.model_validate(await self._get(f"{_BASE}/{note_id}"))
 
@@ -123,5 +124,6 @@ class AsyncNotes(AsyncResource):
         return note
 
     async def delete(self, note_id: str) -> bool:
+        """Delete a note."""
         await self._check()
         return bool(await self._delete(f"{_BASE}/{note_id}/delete"))

@@ -199,6 +199,7 @@ class AsyncPrompts(AsyncResource):
         return Prompt.from_server(body)
 
     async def delete(self, command: str) -> bool:
+        """Delete the saved prompt `/command`."""
         prompt = await self.get(command)
         return await self._delete_prompt(prompt)
 

@@ -14,6 +14,8 @@ _EXPORT = "/api/v1/chats/stats/export"
 
 
 class AsyncStats(AsyncResource):
+    """The server's chat statistics (``client.stats``): usage aggregates and the stats export."""
+
     async def usage(self, page: int = 1, *, items_per_page: int = 50) -> Page:
         """One page of per-chat aggregates (Open WebUI >= 0.6.42; marked experimental upstream)."""
         await self._require("chat_usage_stats")

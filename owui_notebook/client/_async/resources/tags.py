@@ -9,6 +9,8 @@ from .._resource import AsyncResource
 
 
 class AsyncTags(AsyncResource):
+    """Chat tags (``client.tags``)."""
+
     async def list(self) -> builtins.list[Tag]:
         """Every tag this user has put on a chat."""
         return [Tag.model_validate(r) for r in await self._get_list("/api/v1/chats/all/tags")]

@@ -35,6 +35,8 @@ def _json_field(text: str, key: str) -> Any:
 
 
 class AsyncTasks(AsyncResource):
+    """The server's background tasks (``client.tasks``): titles, tags, follow-up questions."""
+
     async def _run(
         self, task: str, model: str, messages: list[dict[str, Any]], **extra: Any
     ) -> str:

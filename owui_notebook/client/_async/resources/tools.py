@@ -110,4 +110,5 @@ class AsyncTools(AsyncResource):
         return await self.get(tool_id)
 
     async def delete(self, tool_id: str) -> bool:
+        """Delete a server tool (admins, or its owner)."""
         return bool(await self._delete(f"{_BASE}/id/{tool_id}/delete"))

@@ -110,6 +110,7 @@ class AsyncUsers(AsyncResource):
         return User.model_validate(await self._post(f"{_BASE}/{user_id}/update", form))
 
     async def set_role(self, user_id: str, role: str) -> User:
+        """Change a user's role: ``admin``, ``user`` or ``pending``."""
         return await self.update(user_id, role=role)
 
     async def delete(self, user_id: str) -> bool:

@@ -19,6 +19,8 @@ T = TypeVar("T")
 
 
 class Analytics(Resource):
+    """The server's admin analytics (``client.analytics``); dates as epoch seconds or datetimes."""
+
     def _query(self, path: str, kind: type[T], **params: Any) -> T:
         """GET an analytics path; the reply checked to be a `kind` (one clear error if not)."""
         self._require("analytics")
@@ -30,6 +32,7 @@ class Analytics(Resource):
     def summary(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
+        """Totals over the period: messages, chats, users, models."""
         return self._query(
             "/summary", dict, start_date=start, end_date=end, group_id=group_id
         )
@@ -37,6 +40,7 @@ class Analytics(Resource):
     def models(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
+        """Messages and tokens per model over the period."""
         return self._query("/models", dict, start_date=start, end_date=end, group_id=group_id)
 
     def users(
@@ -48,6 +52,7 @@ class Analytics(Resource):
         limit: int = 50,
         metric: str = "messages",
     ) -> dict[str, Any]:
+        """The top `limit` users by `metric` over the period."""
         return self._query(
             "/users",
             dict,
@@ -67,6 +72,7 @@ class Analytics(Resource):
         granularity: str = "daily",
         metric: str = "messages",
     ) -> dict[str, Any]:
+        """`metric` per day (or per `granularity`) over the period, per model."""
         return self._query(
             "/daily",
             dict,
@@ -80,6 +86,7 @@ class Analytics(Resource):
     def tokens(
         self, start: DateLike = None, end: DateLike = None, *, group_id: str | None = None
     ) -> dict[str, Any]:
+        """Input and output tokens per model over the period."""
         return self._query("/tokens", dict, start_date=start, end_date=end, group_id=group_id)
 
     def messages(
@@ -93,6 +100,7 @@ class Analytics(Resource):
         skip: int = 0,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
+        """One page (``limit`` ≤ 100) of the message table's rows, filtered."""
         return self._query(
             "/messages",
             list,
@@ -114,6 +122,7 @@ class Analytics(Resource):
         skip: int = 0,
         limit: int = 50,
     ) -> dict[str, Any]:
+        """One page of the chats that used `model_id` over the period."""
         return self._query(
             f"/models/{model_id}/chats",
             dict,
@@ -124,4 +133,5 @@ class Analytics(Resource):
         )
 
     def model_overview(self, model_id: str, *, days: int = 30) -> dict[str, Any]:
+        """`model_id`'s usage over the last `days` days."""
         return self._query(f"/models/{model_id}/overview", dict, days=days)

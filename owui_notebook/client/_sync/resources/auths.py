@@ -12,6 +12,8 @@ _BASE = "/api/v1/auths"
 
 
 class Auths(Resource):
+    """Who is signed in, signing in, and API keys (``client.auths``)."""
+
     def me(self) -> SessionUser:
         """The user the current key or token belongs to."""
         try:
@@ -40,6 +42,7 @@ class Auths(Resource):
         return key
 
     def get_api_key(self) -> str | None:
+        """The signed-in user's API key, or None if they have none."""
         body = self._get(f"{_BASE}/api_key")
         key = (body or {}).get("api_key") if isinstance(body, dict) else None
         register_secret(key)

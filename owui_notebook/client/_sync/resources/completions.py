@@ -13,6 +13,8 @@ from ..completion_stream import CompletionStream
 
 
 class Completions(Resource):
+    """Raw chat completions (``client.completions``): nothing is saved as a chat."""
+
     def create(
         self, model: str, messages: list[dict[str, Any]], **params: Any
     ) -> dict[str, Any]:

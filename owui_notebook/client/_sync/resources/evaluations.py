@@ -15,6 +15,8 @@ _BASE = "/api/v1/evaluations"
 
 
 class Evaluations(Resource):
+    """Ratings and the server's leaderboard (``client.evaluations``)."""
+
     def leaderboard(self, query: str | None = None) -> list[dict[str, Any]]:
         """The server's Elo leaderboard (admins; Open WebUI >= 0.7.0)."""
         self._require("leaderboard")
@@ -40,9 +42,11 @@ class Evaluations(Resource):
         return [Feedback.model_validate(r) for r in rows]
 
     def get_feedback(self, feedback_id: str) -> Feedback:
+        """One rating by its id."""
         return Feedback.model_validate(self._get(f"{_BASE}/feedback/{feedback_id}"))
 
     def delete_feedback(self, feedback_id: str) -> bool:
+        """Delete one rating by its id."""
         return bool(self._delete(f"{_BASE}/feedback/{feedback_id}"))
 
     def rate(

@@ -25,6 +25,8 @@ FileRef = FileRecord | str | os.PathLike[str] | dict[str, Any]
 
 
 class Files(Resource):
+    """Uploaded files (``client.files``): upload, list, read, delete."""
+
     def upload(
         self,
         file: str | os.PathLike[str] | bytes,
@@ -97,6 +99,7 @@ class Files(Resource):
         return [FileRecord.model_validate(r) for r in rows or []]
 
     def get(self, file_id: str) -> FileRecord:
+        """One file's record (name, size, metadata) by id."""
         return FileRecord.model_validate(self._get(f"{_BASE}/{file_id}"))
 
     def content(self, file_id: str) -> bytes:
@@ -112,6 +115,7 @@ class Files(Resource):
         return str((body or {}).get("content") or "") if isinstance(body, dict) else ""
 
     def delete(self, file_id: str) -> bool:
+        """Delete a file from the server."""
         body: Any = self._delete(f"{_BASE}/{file_id}")
         return bool(body)
 

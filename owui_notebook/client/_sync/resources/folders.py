@@ -14,10 +14,14 @@ _BASE = "/api/v1/folders"
 
 
 class Folders(Resource):
+    """Chat folders (``client.folders``)."""
+
     def list(self) -> builtins.list[Folder]:
+        """Every folder of this user."""
         return [Folder.model_validate(r) for r in self._get_list(f"{_BASE}/")]
 
     def get(self, folder_id: str) -> Folder:
+        """One folder by id."""
         return Folder.model_validate(self._get(f"{_BASE}/{folder_id}"))
 
     def find(self, name: str) -> Folder | None:
@@ -29,6 +33,7 @@ class Folders(Resource):
         return None
 
     def create(self, name: str, *, parent_id: str | None = None) -> Folder:
+        """A new folder (under `parent_id` if given)."""
         body: dict[str, Any] = {"name": name}
         if parent_id is not None:
             body["parent_id"] = parent_id
@@ -45,13 +50,16 @@ class Folders(Resource):
         return self.find(name) or self.create(name)
 
     def rename(self, folder_id: str, name: str) -> Folder:
+        """Rename a folder."""
         return Folder.model_validate(
             self._post(f"{_BASE}/{folder_id}/update", {"name": name})
         )
 
     def move(self, folder_id: str, parent_id: str | None) -> Folder:
+        """Move a folder under `parent_id` (None: to the top level)."""
         body = self._post(f"{_BASE}/{folder_id}/update/parent", {"parent_id": parent_id})
         return Folder.model_validate(body)
 
     def delete(self, folder_id: str) -> bool:
+        """Delete a folder."""
         return bool(self._delete(f"{_BASE}/{folder_id}"))

@@ -27,6 +27,7 @@ class Groups(Resource):
         return [Group.model_validate(r) for r in self._get_list(f"{_BASE}/") if r]
 
     def get(self, group_id: str) -> Group:
+        """One group by id."""
         return Group.model_validate(self._get(f"{_BASE}/id/{group_id}"))
 
     def find(self, name: str) -> Group:
@@ -109,6 +110,7 @@ class Groups(Resource):
         return group
 
     def add_users(self, group_id: str, user_ids: Iterable[str]) -> Group:
+        """Add users to a group (those already in it stay once)."""
         ids = list(dict.fromkeys(user_ids))
         current = self.get(group_id)
         if current.user_ids is not None:
@@ -116,6 +118,7 @@ class Groups(Resource):
         return self._members_call(group_id, "add", ids)
 
     def remove_users(self, group_id: str, user_ids: Iterable[str]) -> Group:
+        """Take users out of a group."""
         ids = set(user_ids)
         current = self.get(group_id)
         if current.user_ids is not None:
@@ -129,4 +132,5 @@ class Groups(Resource):
         return Group.model_validate(body)
 
     def delete(self, group_id: str) -> bool:
+        """Delete a group (its members' accounts stay)."""
         return bool(self._delete(f"{_BASE}/id/{group_id}/delete"))

@@ -29,6 +29,8 @@ KnowledgeRef = KnowledgeBase | str
 
 
 class Knowledge(Resource):
+    """Knowledge bases (``client.knowledge``): made from files, searched by chats."""
+
     def list(self) -> builtins.list[KnowledgeBase]:
         """Every knowledge base this user can read, every page."""
         return [KnowledgeBase.model_validate(r) for r in self._all_pages(f"{_BASE}/")]

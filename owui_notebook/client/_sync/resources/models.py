@@ -28,6 +28,8 @@ NO_MODELS = "; the server lists no models (check its connections)"
 
 
 class Models(Resource):
+    """Models (``client.models``): list them; admins make, change and share workspace models."""
+
     def list(self, *, refresh: bool = False) -> builtins.list[Model]:
         """Every model this user may chat with (connections, custom models, pipes)."""
         body = self._get("/api/models", refresh=True if refresh else None)
@@ -184,9 +186,11 @@ class Models(Resource):
         return current
 
     def enable(self, model_id: str) -> dict[str, Any]:
+        """Make a model available to chat with again."""
         return self.set_active(model_id, True)
 
     def disable(self, model_id: str) -> dict[str, Any]:
+        """Hide a model from the model list (its chats stay)."""
         return self.set_active(model_id, False)
 
     def delete(self, model_id: str) -> bool:

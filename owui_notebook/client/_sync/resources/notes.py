@@ -64,6 +64,7 @@ class Notes(Resource):
         return [Note.model_validate(r) for r in self._get_list(f"{_BASE}/") if r]
 
     def get(self, note_id: str) -> Note:
+        """One note by id."""
         self._check()
         return Note.model_validate(self._get(f"{_BASE}/{note_id}"))
 
@@ -125,5 +126,6 @@ class Notes(Resource):
         return note
 
     def delete(self, note_id: str) -> bool:
+        """Delete a note."""
         self._check()
         return bool(self._delete(f"{_BASE}/{note_id}/delete"))

@@ -201,6 +201,7 @@ class Prompts(Resource):
         return Prompt.from_server(body)
 
     def delete(self, command: str) -> bool:
+        """Delete the saved prompt `/command`."""
         prompt = self.get(command)
         return self._delete_prompt(prompt)
 

@@ -16,6 +16,8 @@ _EXPORT = "/api/v1/chats/stats/export"
 
 
 class Stats(Resource):
+    """The server's chat statistics (``client.stats``): usage aggregates and the stats export."""
+
     def usage(self, page: int = 1, *, items_per_page: int = 50) -> Page:
         """One page of per-chat aggregates (Open WebUI >= 0.6.42; marked experimental upstream)."""
         self._require("chat_usage_stats")

@@ -11,6 +11,8 @@ from .._resource import Resource
 
 
 class Tags(Resource):
+    """Chat tags (``client.tags``)."""
+
     def list(self) -> builtins.list[Tag]:
         """Every tag this user has put on a chat."""
         return [Tag.model_validate(r) for r in self._get_list("/api/v1/chats/all/tags")]

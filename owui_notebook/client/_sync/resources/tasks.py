@@ -37,6 +37,8 @@ def _json_field(text: str, key: str) -> Any:
 
 
 class Tasks(Resource):
+    """The server's background tasks (``client.tasks``): titles, tags, follow-up questions."""
+
     def _run(
         self, task: str, model: str, messages: list[dict[str, Any]], **extra: Any
     ) -> str:

@@ -112,4 +112,5 @@ class Tools(Resource):
         return self.get(tool_id)
 
     def delete(self, tool_id: str) -> bool:
+        """Delete a server tool (admins, or its owner)."""
         return bool(self._delete(f"{_BASE}/id/{tool_id}/delete"))

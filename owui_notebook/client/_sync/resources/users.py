@@ -112,6 +112,7 @@ class Users(Resource):
         return User.model_validate(self._post(f"{_BASE}/{user_id}/update", form))
 
     def set_role(self, user_id: str, role: str) -> User:
+        """Change a user's role: ``admin``, ``user`` or ``pending``."""
         return self.update(user_id, role=role)
 
     def delete(self, user_id: str) -> bool:
