@@ -16,13 +16,13 @@ import secrets
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import httpx
 import pytest
 
 pytest.importorskip("jupyter_ai_persona_manager")
+tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 from owui_notebook.client import validate_history  # noqa: E402
 from owui_notebook.jupyter_ai.session import STATE_KEY  # noqa: E402
@@ -133,14 +133,23 @@ def new_chat_file(base: str, token: str, name: str) -> None:
     response.raise_for_status()
 
 
+def ready(page, expect) -> None:
+    """Until the chat on show offers the persona in its input's picker: the persona manager
+    has joined this chat (a message sent before that reaches no persona)."""
+    box = page.locator(".jp-chat-input-container:visible").first
+    expect(box).to_contain_text("Open WebUI", timeout=90_000)
+
+
 def send(page, text: str) -> None:
-    box = page.locator(".jp-chat-input-container textarea").first
+    # The chat on show: JupyterLab restores earlier tabs, hidden.
+    box = page.locator(".jp-chat-input-container textarea:visible").first
     box.fill(text)
     box.press("Enter")
 
 
 def persona_messages(page):
-    return page.locator(".jp-chat-message", has_text="Open WebUI")
+    # The chat on show: JupyterLab may restore the other chat's tab too, hidden.
+    return page.locator(".jp-chat-message:visible", has_text="Open WebUI")
 
 
 def test_the_persona_answers_in_a_jupyterlab_chat_and_keeps_one_open_webui_chat_per_file(
@@ -156,8 +165,8 @@ def test_the_persona_answers_in_a_jupyterlab_chat_and_keeps_one_open_webui_chat_
         browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1300, "height": 900})
-            page.goto(f"{base}/lab/tree/first.chat?token={token}")
-            page.locator(".jp-chat-input-container textarea").first.wait_for(timeout=90_000)
+            page.goto(f"{base}/lab/workspaces/first/tree/first.chat?token={token}")
+            ready(page, expect)
             try:
                 send(page, "@Open-WebUI /model alpha")
                 expect(persona_messages(page)).to_have_count(1, timeout=60_000)
@@ -193,9 +202,10 @@ def test_the_persona_answers_in_a_jupyterlab_chat_and_keeps_one_open_webui_chat_
             assert owui_sandbox.api_key not in page.content()
             href = answer.locator("a", has_text="open in Open WebUI").get_attribute("href")
 
-            # A second chat file: a second Open WebUI chat.
-            page.goto(f"{base}/lab/tree/second.chat?token={token}")
-            page.locator(".jp-chat-input-container textarea").first.wait_for(timeout=90_000)
+            # A second chat file: a second Open WebUI chat. (A workspace of its own, so
+            # that JupyterLab does not restore the first chat's tab in front of it.)
+            page.goto(f"{base}/lab/workspaces/second/tree/second.chat?token={token}")
+            ready(page, expect)
             send(page, "@Open-WebUI Hello from the second file")
             expect(persona_messages(page).first).to_contain_text("first token", timeout=90_000)
         finally:

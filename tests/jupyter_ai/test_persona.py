@@ -18,12 +18,12 @@ import pytest
 
 pytest.importorskip("jupyter_ai_persona_manager")
 
-from jupyterlab_chat.models import FileAttachment, Message, NotebookAttachment  # noqa: E402
-from jupyterlab_chat.websocket_model import WsChatModel  # noqa: E402
+from jupyterlab_chat.models import FileAttachment, Message, NotebookAttachment
+from jupyterlab_chat.websocket_model import WsChatModel
 
-from owui_notebook.client import validate_history  # noqa: E402
-from owui_notebook.jupyter_ai.persona import OpenWebUIPersona  # noqa: E402
-from owui_notebook.jupyter_ai.session import STATE_KEY  # noqa: E402
+from owui_notebook.client import validate_history
+from owui_notebook.jupyter_ai.persona import OpenWebUIPersona
+from owui_notebook.jupyter_ai.session import STATE_KEY
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ async def test_two_messages_stream_into_one_threaded_titled_chat(
     assert f"/c/{saved['chat_id']}" in first.body
 
     # Reopened later (a new server process): the same Open WebUI chat goes on.
-    chat2, persona2 = open_chat(tmp_path)
+    _, persona2 = open_chat(tmp_path)
     await persona2.on_message(user_message("Third"))
     await persona2.shutdown()
     record = client.chats.get(saved["chat_id"])
