@@ -10,6 +10,7 @@ import pytest
 
 from owui_notebook.client import AsyncOpenWebUI, OpenWebUI
 from owui_notebook.sandbox.connection import LINK_ENV
+from tests.helpers.tools import ADDER, CALCULATOR, FACTS, workspace_tool
 
 # The second fails any test whose output, logs or errors show a sandbox's key or token.
 _LINK_DIR = pytest.StashKey[str]()
@@ -84,3 +85,24 @@ def fresh_user(owui_sandbox):
         owui_sandbox.url, owui_sandbox.jwt, creds["name"], creds["email"], creds["password"]
     )
     return creds
+
+
+@pytest.fixture
+def calculator(client_any):
+    """The Calculator tool (add, capital) on each server under test; deleted after."""
+    with workspace_tool(client_any, "calc", CALCULATOR, "Adds numbers") as tool:
+        yield tool
+
+
+@pytest.fixture
+def adder(client):
+    """The Adder tool (add) on the newest server; deleted after."""
+    with workspace_tool(client, "adder", ADDER, "Adds numbers") as tool:
+        yield tool
+
+
+@pytest.fixture
+def facts(client):
+    """The Facts tool (capital) on the newest server; deleted after."""
+    with workspace_tool(client, "facts", FACTS, "Knows a few fixed facts") as tool:
+        yield tool

@@ -20,9 +20,9 @@ from owui_notebook.client import (
     ServerError,
     StreamInterrupted,
     thread,
-    validate_history,
 )
 from owui_notebook.sandbox.provider import answer_text
+from tests.helpers.chats import saved
 
 from .conftest import warmed_up
 
@@ -37,12 +37,6 @@ def one_line(exc: BaseException) -> str:
 
 def attempts(proxy_any, path: str) -> list:
     return [e for e in proxy_any.log if e.path.split("?")[0] == path]
-
-
-def saved(client, chat_id: str):
-    record = client.chats.get(chat_id)
-    assert validate_history(record) == []
-    return record
 
 
 def follow_up_works(client, chat, turns: int) -> None:
