@@ -12,10 +12,15 @@ from owui_notebook.client import AsyncOpenWebUI, OpenWebUI
 from owui_notebook.sandbox.connection import LINK_ENV
 from tests.helpers.tools import ADDER, CALCULATOR, FACTS, workspace_tool
 
-# The second fails any test whose output, logs or errors show a sandbox's key or token.
 _LINK_DIR = pytest.StashKey[str]()
 
-pytest_plugins = ["owui_notebook.testing.pytest_plugin", "owui_notebook.testing.secret_scan"]
+# The second fails any test whose output, logs or errors show a sandbox's key or token; the
+# third gives every suite the in-process IPython shell (`shell`, `connected`).
+pytest_plugins = [
+    "owui_notebook.testing.pytest_plugin",
+    "owui_notebook.testing.secret_scan",
+    "tests.helpers.shell",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as pds
 import pytest
-from conftest import Recorder
 
 from owui_notebook import frames
 from owui_notebook.client import thread
 from owui_notebook.dataset import Dataset, sync_dataset
 from owui_notebook.frames import CHAT_COLUMNS, MESSAGE_COLUMNS
+from tests.helpers.transport import Recorder
 
 CHAT_KEYS = ["chat_id", "title", "updated_at", "pinned", "archived", "tags", "message_count"]
 

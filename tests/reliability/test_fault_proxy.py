@@ -23,8 +23,7 @@ from owui_notebook.client import (
 )
 from owui_notebook.sandbox.provider import answer_text
 from tests.helpers.chats import saved
-
-from .conftest import warmed_up
+from tests.helpers.faults import stream_text, warmed_up
 
 COMPLETIONS = "/api/chat/completions"
 
@@ -46,17 +45,6 @@ def follow_up_works(client, chat, turns: int) -> None:
     record = saved(client, chat.id)
     assert [m["role"] for m in thread(record)] == ["user", "assistant"] * turns
     assert chat.unsaved == []
-
-
-def stream_text(stream) -> tuple[list[str], BaseException | None]:
-    got: list[str] = []
-    try:
-        with stream:
-            for text in stream:
-                got.append(text)
-    except Exception as exc:
-        return got, exc
-    return got, None
 
 
 def test_added_latency_is_absorbed_and_measured(proxied_any, proxy_any, provider_any):
