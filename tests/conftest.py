@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 
 import pytest
 
-from owui_notebook.client import AsyncOpenWebUI, OpenWebUI
+from owui_notebook.client import AsyncOpenWebUI, NotFoundError, OpenWebUI
 from owui_notebook.sandbox.connection import LINK_ENV
 from tests.helpers.tools import ADDER, CALCULATOR, FACTS, workspace_tool
 
@@ -111,3 +112,14 @@ def facts(client):
     """The Facts tool (capital) on the newest server; deleted after."""
     with workspace_tool(client, "facts", FACTS, "Knows a few fixed facts") as tool:
         yield tool
+
+
+@pytest.fixture
+def delete_after():
+    """``delete_after(delete, *ids)``: ``delete(id)`` for each id after the test (one already
+    gone is fine), for what a test makes on a server."""
+    made: list[tuple] = []
+    yield lambda delete, *ids: made.extend((delete, i) for i in ids)
+    for delete, item in made:
+        with contextlib.suppress(NotFoundError):
+            delete(item)
