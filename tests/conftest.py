@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 
 import pytest
 
-from owui_notebook.client import AsyncOpenWebUI, OpenWebUI
+from owui_notebook.client import AsyncOpenWebUI, NotFoundError, OpenWebUI
 from owui_notebook.sandbox.connection import LINK_ENV
+from tests.helpers.tools import ADDER, CALCULATOR, FACTS, workspace_tool
 
-# The second fails any test whose output, logs or errors show a sandbox's key or token.
 _LINK_DIR = pytest.StashKey[str]()
 
-pytest_plugins = ["owui_notebook.testing.pytest_plugin", "owui_notebook.testing.secret_scan"]
+# The second fails any test whose output, logs or errors show a sandbox's key or token; the
+# third gives every suite the in-process IPython shell (`shell`, `connected`).
+pytest_plugins = [
+    "owui_notebook.testing.pytest_plugin",
+    "owui_notebook.testing.secret_scan",
+    "tests.helpers.shell",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -84,3 +91,35 @@ def fresh_user(owui_sandbox):
         owui_sandbox.url, owui_sandbox.jwt, creds["name"], creds["email"], creds["password"]
     )
     return creds
+
+
+@pytest.fixture
+def calculator(client_any):
+    """The Calculator tool (add, capital) on each server under test; deleted after."""
+    with workspace_tool(client_any, "calc", CALCULATOR, "Adds numbers") as tool:
+        yield tool
+
+
+@pytest.fixture
+def adder(client):
+    """The Adder tool (add) on the newest server; deleted after."""
+    with workspace_tool(client, "adder", ADDER, "Adds numbers") as tool:
+        yield tool
+
+
+@pytest.fixture
+def facts(client):
+    """The Facts tool (capital) on the newest server; deleted after."""
+    with workspace_tool(client, "facts", FACTS, "Knows a few fixed facts") as tool:
+        yield tool
+
+
+@pytest.fixture
+def delete_after():
+    """``delete_after(delete, *ids)``: ``delete(id)`` for each id after the test (one already
+    gone is fine), for what a test makes on a server."""
+    made: list[tuple] = []
+    yield lambda delete, *ids: made.extend((delete, i) for i in ids)
+    for delete, item in made:
+        with contextlib.suppress(NotFoundError):
+            delete(item)

@@ -7,6 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 
+def plain(item: Any) -> dict[str, Any]:
+    """A typed model (pydantic) or a mapping from the client, as a plain dict."""
+    return item.model_dump() if hasattr(item, "model_dump") else dict(item)
+
+
 def as_mapping(value: object) -> Mapping[str, Any]:
     """`value` when it is a mapping, else an empty one."""
     if isinstance(value, dict):  # decoded JSON: a check much cheaper than `Mapping`'s

@@ -10,14 +10,11 @@ import pandas as pd
 
 from ..client.access import Access
 from . import _sources as src
+from ._fields import plain
 from ._types import Column, Schema, documents
 
 if TYPE_CHECKING:
     from ..client import OpenWebUI
-
-
-def _dump(item: Any) -> dict[str, Any]:
-    return item.model_dump() if hasattr(item, "model_dump") else dict(item)
 
 
 def _access_kind(record: Mapping[str, Any]) -> str | None:
@@ -38,7 +35,7 @@ USER_COLUMNS = Schema(
 
 
 def user_row(user: Any) -> dict[str, Any]:
-    d = _dump(user)
+    d = plain(user)
     return {**d, "user_id": d.get("id")}
 
 
@@ -67,7 +64,7 @@ GROUP_COLUMNS = Schema(
 
 
 def group_row(group: Any, members: list[str] | None = None) -> dict[str, Any]:
-    d = _dump(group)
+    d = plain(group)
     ids = members if members is not None else d.get("user_ids")
     count = d.get("member_count")
     return {
@@ -115,7 +112,7 @@ PROMPT_COLUMNS = Schema(
 def prompt_row(prompt: Any) -> dict[str, Any]:
     from ..client.prompt_template import variables
 
-    d = _dump(prompt)
+    d = plain(prompt)
     return {
         **d,
         "command": str(d.get("command") or "").lstrip("/"),
@@ -150,7 +147,7 @@ NOTE_COLUMNS = Schema(
 
 
 def note_row(note: Any) -> dict[str, Any]:
-    d = _dump(note)
+    d = plain(note)
     content = (d.get("data") or {}).get("content")
     text = content.get("md") if isinstance(content, Mapping) else content
     return {

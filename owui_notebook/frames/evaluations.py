@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..client.errors import PermissionDeniedError
 from . import _sources as src
-from ._fields import mapping_at
+from ._fields import mapping_at, plain
 from ._types import Column, Schema, documents, epoch_seconds
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ LEADERBOARD_COLUMNS = Schema(
 
 
 def feedback_row(feedback: Any) -> dict[str, Any]:
-    data = feedback.model_dump() if hasattr(feedback, "model_dump") else dict(feedback)
+    data = plain(feedback)
     body = mapping_at(data, "data")
     meta = mapping_at(data, "meta")
     return {
@@ -101,7 +101,7 @@ def elo_leaderboard(feedbacks: Iterable[Any]) -> list[dict[str, Any]]:
         return stats.setdefault(model, {"rating": 1000.0, "won": 0, "lost": 0})
 
     for feedback in feedbacks:
-        data = feedback.model_dump() if hasattr(feedback, "model_dump") else dict(feedback)
+        data = plain(feedback)
         body = mapping_at(data, "data")
         winner_id = body.get("model_id")
         if winner_id:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _sources as src
-from ._fields import mapping_at
+from ._fields import mapping_at, plain
 from ._types import Column, Schema, documents
 from .models import access_of
 
@@ -42,7 +42,7 @@ KNOWLEDGE_FILE_COLUMNS = Schema(
 
 
 def knowledge_row(kb: Any, files: Iterable[Any] | None = None) -> dict[str, Any]:
-    data = kb.model_dump() if hasattr(kb, "model_dump") else dict(kb)
+    data = plain(kb)
     names = [_file_name(f) for f in files] if files is not None else None
     if names is None and isinstance(data.get("files"), list):
         names = [_file_name(f) for f in data["files"]]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _sources as src
-from ._fields import mapping_at
+from ._fields import mapping_at, plain
 from ._types import Column, Schema, documents
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def _tag_names(tags: Any) -> list[str]:
 
 
 def model_row(model: Any) -> dict[str, Any]:
-    data = model.model_dump() if hasattr(model, "model_dump") else dict(model)
+    data = plain(model)
     info = mapping_at(data, "info")
     meta = mapping_at(info, "meta")
     caps = mapping_at(meta, "capabilities")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _sources as src
-from ._fields import list_at, mapping_at
+from ._fields import list_at, mapping_at, plain
 from ._types import Column, Schema, documents
 from .models import access_of
 
@@ -30,7 +30,7 @@ TOOL_COLUMNS = Schema(
 
 
 def tool_row(tool: Any) -> dict[str, Any]:
-    data = tool.model_dump() if hasattr(tool, "model_dump") else dict(tool)
+    data = plain(tool)
     meta = mapping_at(data, "meta")
     specs = list_at(data, "specs")
     return {

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import _sources as src
 from ._digest import usage_record
-from ._fields import as_mapping
+from ._fields import as_mapping, plain
 from ._progress import Progress
 from ._types import Column, Schema, documents, epoch_seconds
 from .export import AGGREGATES
@@ -42,7 +42,7 @@ def shape_usage(records: Iterable[Any], **attrs: Any) -> pd.DataFrame:
     the documented ones are kept, as extra columns."""
     rows = []
     for record in records:
-        row = record.model_dump() if hasattr(record, "model_dump") else dict(record)
+        row = plain(record)
         row["chat_id"] = row.pop("id", None)
         row["models"] = dict(row.get("models") or {})
         row["history_models"] = dict(row.get("history_models") or {})

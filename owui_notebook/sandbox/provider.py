@@ -908,11 +908,32 @@ class DeterministicProvider:
             self.requests.clear()
             self.embedding_requests.clear()
 
+    def answer_requests(self, model: str | None = None) -> list[dict]:
+        """The recorded requests that asked a model for an answer (only `model`'s if given):
+        Open WebUI's background tasks (:func:`task_kind`) and tool selections left out."""
+        return [
+            r
+            for r in self._recorded()
+            if (model is None or r.get("model") == model)
+            and task_kind(r["messages"]) is None
+            and tool_selection(r["messages"]) is None
+        ]
+
+    def task_requests(self, kind: str) -> list[dict]:
+        """The recorded requests for Open WebUI's background task `kind` (``"title"``,
+        ``"tags"``, ``"follow_ups"``, ``"queries"``: see :func:`task_kind`)."""
+        return [r for r in self._recorded() if task_kind(r["messages"]) == kind]
+
     def reset(self) -> None:
         """Restore the models given at construction and forget the recorded requests."""
         with self._lock:
             self._models = dict(self._initial)
         self.clear_requests()
+
+    def _recorded(self) -> list[dict]:
+        # A copy: the server thread appends while a test reads.
+        with self._lock:
+            return [r for r in self.requests if isinstance(r.get("messages"), list)]
 
     # -- used by the handler
 

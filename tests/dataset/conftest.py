@@ -1,57 +1,13 @@
-"""Fixtures for the dataset tests: a new user with synthetic chats, and a request log."""
+"""Fixtures for the dataset tests: a new user with synthetic chats."""
 
 from __future__ import annotations
 
-import time
-import uuid
-from dataclasses import dataclass
-
-import httpx
 import pytest
 
 pytest.importorskip("duckdb")
 pytest.importorskip("pyarrow")
 
-from owui_notebook.client import OpenWebUI
-from owui_notebook.sandbox.bootstrap import create_user
-from owui_notebook.testing.deployment import seed
-
-CHATS = 40
-
-
-class Recorder(httpx.HTTPTransport):
-    """A transport that records ``(method, path)`` of every request it sends."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests: list[tuple[str, str]] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append((request.method, request.url.path))
-        return super().handle_request(request)
-
-
-@dataclass
-class Account:
-    url: str
-    email: str
-    password: str
-    ids: list[str]
-
-    def client(self, transport: httpx.BaseTransport | None = None) -> OpenWebUI:
-        client = OpenWebUI(self.url, transport=transport)
-        client.signin(self.email, self.password)
-        return client
-
-
-def make_account(box, *, role: str = "user", chats: int = CHATS) -> Account:
-    tag = uuid.uuid4().hex[:8]
-    email, password = f"dataset-{tag}@example.com", f"Pw-{tag}-x1!"
-    create_user(box.url, box.jwt, f"Dataset {tag}", email, password, role=role)
-    account = Account(box.url, email, password, [])
-    with account.client() as client:
-        account.ids = seed(client, chats, now=int(time.time()), batch=20)
-    return account
+from tests.helpers.dataset import Account, make_account
 
 
 @pytest.fixture

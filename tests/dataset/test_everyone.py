@@ -12,13 +12,19 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
-from conftest import Recorder, make_account
-from test_sync import assert_equal_to_server, fetched_chats, normalized, table
 
 from owui_notebook.client import OpenWebUI
 from owui_notebook.client.errors import PermissionDeniedError
 from owui_notebook.dataset import Dataset, sync_dataset
 from owui_notebook.frames import MESSAGE_COLUMNS
+from tests.helpers.dataset import (
+    assert_equal_to_server,
+    fetched_chats,
+    make_account,
+    normalized,
+    table,
+)
+from tests.helpers.transport import Recorder
 
 
 def own_rows(directory, user_id: str) -> pd.DataFrame:

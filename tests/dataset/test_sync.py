@@ -8,65 +8,15 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pandas as pd
-import pyarrow.dataset as pds
 import pytest
-from conftest import Recorder
 
 from owui_notebook import frames
 from owui_notebook.client import thread
 from owui_notebook.dataset import Dataset, sync_dataset
-from owui_notebook.frames import CHAT_COLUMNS, MESSAGE_COLUMNS
-
-CHAT_KEYS = ["chat_id", "title", "updated_at", "pinned", "archived", "tags", "message_count"]
-
-
-def table(directory: Path, name: str) -> pd.DataFrame:
-    frame = pds.dataset(directory / name, partitioning="hive").to_table().to_pandas()
-    key = ["chat_id", "message_id"] if name == "messages" else ["chat_id"]
-    return frame.sort_values(key).reset_index(drop=True)
-
-
-def normalized(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Values comparable across pandas and Arrow (lists as tuples, times in seconds)."""
-    out = pd.DataFrame(index=frame.index)
-    for name in columns:
-        column = frame[name]
-        if name in ("tags", "models"):
-            out[name] = column.map(lambda v: tuple(v) if v is not None and len(v) else ())
-        elif pd.api.types.is_datetime64_any_dtype(column):
-            stamps = column.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
-            out[name] = stamps.dt.floor("s").astype("int64")
-        else:
-            out[name] = column.astype(object).where(column.notna(), None)
-    return out
-
-
-def assert_equal_to_server(client, directory: Path) -> None:
-    """The dataset holds exactly the server's chats and messages (frames of the same data)."""
-    messages = frames.messages_frame(client, progress=False)
-    messages = messages.sort_values(["chat_id", "message_id"]).reset_index(drop=True)
-    stored = table(directory, "messages")
-    columns = [c for c in MESSAGE_COLUMNS.names if c != "tags"]
-    pd.testing.assert_frame_equal(normalized(stored, columns), normalized(messages, columns))
-    chats = frames.chats_frame(client, archived=True, progress=False)
-    chats = chats.sort_values("chat_id").reset_index(drop=True)
-    stored_chats = table(directory, "chats")
-    assert list(stored_chats.columns[: len(CHAT_COLUMNS.names)]) == CHAT_COLUMNS.names
-    pd.testing.assert_frame_equal(normalized(stored_chats, CHAT_KEYS), normalized(chats, CHAT_KEYS))
-
-
-def fetched_chats(recorder: Recorder) -> set[str]:
-    """Chats the run downloaded one by one (GET /api/v1/chats/{id})."""
-    out = set()
-    for method, path in recorder.requests:
-        parts = path.strip("/").split("/")
-        listing = parts[-1] in ("list", "archived", "pinned", "all")
-        if method == "GET" and len(parts) == 4 and parts[:3] == ["api", "v1", "chats"]:
-            out.update([] if listing else [parts[3]])
-    return out
+from tests.helpers.dataset import assert_equal_to_server, fetched_chats, table
+from tests.helpers.transport import Recorder
 
 
 def test_export_equals_the_servers_chats(account, tmp_path):

@@ -6,7 +6,6 @@ what the server stored (and, for prompts, what another user can see).
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 
 import pytest
@@ -24,18 +23,9 @@ def _stored_prompt(client, command: str) -> dict:
     return {p["command"].lstrip("/"): p for p in rows}[command]
 
 
-@pytest.fixture
-def prompts_made():
-    made: list[tuple] = []
-    yield lambda client, command: made.append((client, command))
-    for client, command in made:
-        with contextlib.suppress(NotFoundError):
-            client.prompts.delete(command)
-
-
-def test_prompt_made_private_is_hidden_from_other_users(owui_sandbox_any, client_any, prompts_made):
+def test_prompt_made_private_is_hidden_from_other_users(owui_sandbox_any, client_any, delete_after):
     command = _id("pub")
-    prompts_made(client_any, command)
+    delete_after(client_any.prompts.delete, command)
     client_any.prompts.create(command, "Shared once.", access="public")
     user = signed_in_client(owui_sandbox_any, prefix="reader")
     try:
@@ -52,11 +42,11 @@ def test_prompt_made_private_is_hidden_from_other_users(owui_sandbox_any, client
         user.close()
 
 
-def test_groups_are_named_by_name_or_id(owui_sandbox_any, client_any, prompts_made):
+def test_groups_are_named_by_name_or_id(owui_sandbox_any, client_any, delete_after):
     user = signed_in_client(owui_sandbox_any, prefix="member")
     group = client_any.groups.create(_id("Readers"), user_ids=[user.me().id])
     command = _id("grp")
-    prompts_made(client_any, command)
+    delete_after(client_any.prompts.delete, command)
     try:
         client_any.prompts.create(command, "For readers.", access=Access.to(groups=[group.name]))
         stored = Access.from_record(_stored_prompt(client_any, command))

@@ -3,7 +3,6 @@ release line where the API differs, and refusals for a non-admin, with nothing h
 
 from __future__ import annotations
 
-import contextlib
 import time
 import uuid
 
@@ -24,19 +23,9 @@ def _id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture
-def models_made():
-    """``models_made(client, *ids)``: workspace models deleted after the test."""
-    made: list[tuple] = []
-    yield lambda client, *ids: made.extend((client, i) for i in ids)
-    for client, model_id in made:
-        with contextlib.suppress(NotFoundError):
-            client.models.delete(model_id)
-
-
-def test_custom_model_lifecycle_on_every_version(client_any, models_made, provider_any):
+def test_custom_model_lifecycle_on_every_version(client_any, delete_after, provider_any):
     model_id = _id("tutor")
-    models_made(client_any, model_id)
+    delete_after(client_any.models.delete, model_id)
     stored = client_any.models.create(
         model_id,
         "alpha",
@@ -86,10 +75,10 @@ def test_custom_model_lifecycle_on_every_version(client_any, models_made, provid
         client_any.models.settings(model_id)
 
 
-def test_model_access_by_ids_and_keyword_on_every_version(client_any, models_made):
+def test_model_access_by_ids_and_keyword_on_every_version(client_any, delete_after):
     word = uuid.uuid4().hex[:6]
     a, b, other = f"acc-{word}-a", f"acc-{word}-b", _id("acc-other")
-    models_made(client_any, a, b, other)
+    delete_after(client_any.models.delete, a, b, other)
     for model_id in (a, b, other):
         client_any.models.create(model_id, "alpha")
     group = client_any.groups.create(_id("readers"))
@@ -118,9 +107,9 @@ def test_model_access_by_ids_and_keyword_on_every_version(client_any, models_mad
         client_any.groups.delete(group.id)
 
 
-def test_a_user_may_not_manage_models_or_users(owui_sandbox, client, models_made):
+def test_a_user_may_not_manage_models_or_users(owui_sandbox, client, delete_after):
     model_id = _id("admins")
-    models_made(client, model_id)
+    delete_after(client.models.delete, model_id)
     client.models.create(model_id, "alpha", access="public")
     user = signed_in_client(owui_sandbox, prefix="no-admin")
     try:

@@ -102,14 +102,6 @@ STEPS = {
 }
 
 
-def steps_sent(provider):
-    return [
-        r
-        for r in provider.requests
-        if r.get("model") == "alpha" and task_kind(r["messages"]) is None
-    ]
-
-
 @pytest.mark.all_versions
 def test_summarize_history_replaces_earlier_steps_with_a_saved_summary(client_any, provider_any):
     client, provider = client_any, provider_any
@@ -133,7 +125,7 @@ def test_summarize_history_replaces_earlier_steps_with_a_saved_summary(client_an
     assert validate_history(record.chat) == []
     messages = thread(record.history)
     assert [m["content"] for m in messages[1::2]].count(SUMMARY) == 2
-    sent = steps_sent(provider)
+    sent = provider.answer_requests("alpha")
     summaries = [r for r in sent if r["messages"][0]["content"] == SUMMARY_SYSTEM]
     assert len(summaries) == 2
     # ... and the last step is sent the summary, not the earlier steps.
@@ -150,7 +142,7 @@ def test_without_summarize_history_every_step_sees_the_whole_run(client, provide
     result = client.run_task("Which index for orders?", "alpha", max_iterations=5)
     assert result.status == "answered"
     assert all(i.summary is None for i in result.iterations)
-    last = steps_sent(provider)[-1]["messages"]
+    last = provider.answer_requests("alpha")[-1]["messages"]
     assert len(last) == 6 and last[2]["content"] == STEPS["step 1 of"]
     with pytest.raises(ConfigurationError, match="summary_after"):
         client.stream_task("x", "alpha", summarize_history=True, summary_after=0)

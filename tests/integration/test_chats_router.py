@@ -7,6 +7,7 @@ import contextlib
 import pytest
 
 from owui_notebook.client import NotFoundError, OpenWebUI, validate_history
+from tests.helpers.chats import saved
 
 
 @pytest.fixture
@@ -19,19 +20,13 @@ def saved_chat(client):
         client.chats.delete(chat.id)
 
 
-def valid(client, chat_id):
-    record = client.chats.get(chat_id)
-    assert validate_history(record) == []
-    return record
-
-
 def test_list_search_get(client, saved_chat):
     ids = [c.id for c in client.chats.list()]
     assert saved_chat.id in ids
     assert saved_chat.id in [c.id for c in client.chats.list(page=1)]
     assert saved_chat.id in [c.id for c in client.chats.iter()]
     assert saved_chat.id in [c.id for c in client.chats.search("Router test")]
-    record = valid(client, saved_chat.id)
+    record = saved(client, saved_chat.id)
     assert record.title == "Router test" and len(record.messages) == 4
 
 
@@ -53,7 +48,7 @@ def test_pin_and_unpin(client, saved_chat):
     assert client.chats.is_pinned(saved_chat.id) is True
     assert saved_chat.id in [c.id for c in client.chats.pinned()]
     assert client.chats.unpin(saved_chat.id).pinned is False
-    valid(client, saved_chat.id)
+    saved(client, saved_chat.id)
 
 
 def test_archive_unarchive_and_all(client, saved_chat):
@@ -65,7 +60,7 @@ def test_archive_unarchive_and_all(client, saved_chat):
     assert client.chats.get(saved_chat.id).archived is True
     assert client.chats.unarchive_all() is True
     assert client.chats.get(saved_chat.id).archived is False
-    valid(client, saved_chat.id)
+    saved(client, saved_chat.id)
 
 
 def test_share_unshare_and_read_shared(client, saved_chat):
@@ -95,14 +90,14 @@ def test_folders_and_moving_chats(client, saved_chat):
     assert client.chats.move_to_folder(saved_chat.id, None).folder_id is None
     assert client.folders.delete(folder.id)
     assert client.folders.find("Renamed folder") is None
-    valid(client, saved_chat.id)
+    saved(client, saved_chat.id)
 
 
 def test_new_chat_saved_into_a_folder_with_tags(client):
     folder = client.folders.create("Engine folder")
     chat = client.chat("alpha", folder_id=folder.id, tags=["alpha-tag", "demo"])
     chat.send("hello folder")
-    record = valid(client, chat.id)
+    record = saved(client, chat.id)
     assert record.folder_id == folder.id
     assert {t.name for t in client.chats.tags(chat.id)} == {"alpha-tag", "demo"}
     client.chats.delete(chat.id)
@@ -122,14 +117,14 @@ def test_tags(client, saved_chat):
     assert "reviewed" not in left
     assert client.chats.clear_tags(saved_chat.id) is True
     assert client.chats.tags(saved_chat.id) == []
-    valid(client, saved_chat.id)
+    saved(client, saved_chat.id)
 
 
 def test_update_message(client, saved_chat):
     answer_id = saved_chat.history["currentId"]
     record = client.chats.update_message(saved_chat.id, answer_id, "edited answer")
     assert record.messages[answer_id]["content"] == "edited answer"
-    valid(client, saved_chat.id)
+    saved(client, saved_chat.id)
 
 
 def test_import_and_all(client, saved_chat):

@@ -12,13 +12,7 @@ from owui_notebook.client import (
     validate_history,
 )
 from owui_notebook.sandbox.provider import answer_text
-
-
-def saved(client, chat_id):
-    """The chat as the server has it, after checking the web UI's invariants."""
-    record = client.chats.get(chat_id)
-    assert validate_history(record) == []
-    return record
+from tests.helpers.chats import saved
 
 
 def user(text):

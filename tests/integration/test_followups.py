@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from owui_notebook.client import validate_history
-from owui_notebook.sandbox.provider import FOLLOW_UPS, TAGS, task_kind
-
-
-def saved(client, chat_id):
-    record = client.chats.get(chat_id)
-    assert validate_history(record) == []
-    return record
-
-
-async def until(predicate, what, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.01)
-
-
-def task_requests(provider, kind):
-    return [r for r in provider.requests if task_kind(r["messages"]) == kind]
+from owui_notebook.sandbox.provider import FOLLOW_UPS, TAGS
+from tests.helpers.chats import saved
+from tests.helpers.loop import until
 
 
 def test_follow_ups_are_on_the_result_and_on_the_saved_answer(client_any, provider_any):
     chat = client_any.chat("alpha")
     first = chat.send("What is a B-tree?")
-    assert first.follow_ups == [] and task_requests(provider_any, "follow_ups") == []
+    assert first.follow_ups == [] and provider_any.task_requests("follow_ups") == []
     second = chat.send("And a B+ tree?", follow_ups=True)
     assert second.follow_ups == FOLLOW_UPS
-    (asked,) = task_requests(provider_any, "follow_ups")
+    (asked,) = provider_any.task_requests("follow_ups")
     # The task saw the conversation up to the new answer.
     prompt = asked["messages"][-1]["content"]
     assert "And a B+ tree?" in prompt and second.content in prompt
@@ -58,16 +40,16 @@ def test_new_chat_gets_title_and_tags_from_the_server_tasks(client_any, provider
     assert record.title == "Explain consistent hashing to a"
     assert [t.casefold() for t in chat.tags] == [t.casefold() for t in TAGS]
     assert {t.casefold() for t in record.tags} == {t.casefold() for t in TAGS}
-    assert len(task_requests(provider_any, "tags")) == 1
+    assert len(provider_any.task_requests("tags")) == 1
     # Tags and title are made once, for the new chat, not on every turn.
     chat.send("and again")
-    assert len(task_requests(provider_any, "tags")) == 1
+    assert len(provider_any.task_requests("tags")) == 1
 
 
 def test_auto_tags_off_asks_nothing(client_any, provider_any):
     chat = client_any.chat("alpha", auto_tags=False)
     chat.send("Untagged please")
-    assert task_requests(provider_any, "tags") == []
+    assert provider_any.task_requests("tags") == []
     assert saved(client_any, chat.id).tags == []
 
 

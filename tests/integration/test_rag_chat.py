@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from owui_notebook.client import ConfigurationError, NotFoundError, Source, validate_history
-from owui_notebook.sandbox.provider import EMBEDDING_MODEL, embedding, task_kind
+from owui_notebook.sandbox.provider import EMBEDDING_MODEL, embedding
 
 FACTS = {
     "falcon.md": "Project Falcon launch code is 7731-amber.",
@@ -44,11 +44,6 @@ def newest_projects(client, tmp_path):
     yield from make_projects(client, tmp_path)
 
 
-def answer_request(provider):
-    """The last request the provider got for an answer (not a title, tags or query task)."""
-    return [r for r in provider.requests if task_kind(r["messages"]) is None][-1]
-
-
 def test_the_provider_embeds_deterministically():
     a, b = embedding("Falcon launch code"), embedding("falcon LAUNCH code!")
     assert a == b and abs(sum(x * x for x in a) - 1) < 1e-9
@@ -73,7 +68,7 @@ def test_answer_cites_the_one_file_that_holds_the_fact(client_any, provider_any,
     assert QUESTION in queries
     assert all(body["model"] == EMBEDDING_MODEL for body in provider_any.embedding_requests)
     # ... and put the closest chunks, Falcon's first, into what the model received.
-    sent = json.dumps(answer_request(provider_any)["messages"])
+    sent = json.dumps(provider_any.answer_requests()[-1]["messages"])
     assert FACTS["falcon.md"] in sent
     # The server's top 3 of the 5 chunks: retrieval chose, the files were not all dumped in.
     assert sum(text in sent for text in FACTS.values()) == 3
@@ -103,7 +98,7 @@ def test_an_attached_file_is_retrieved_and_cited(client, provider, tmp_path):
     path = tmp_path / "recipe.txt"
     path.write_text("The secret ingredient of the house curry is cardamom-7731.")
     result = client.chat("alpha").send("What is the secret ingredient?", files=[path])
-    assert "cardamom-7731" in json.dumps(answer_request(provider)["messages"])
+    assert "cardamom-7731" in json.dumps(provider.answer_requests()[-1]["messages"])
     assert [s.name for s in result.sources] == ["recipe.txt"]
     assert result.sources[0].kind == "file"
     saved = client.chats.get(result.chat_id).messages[result.message_id]
@@ -121,7 +116,7 @@ async def test_async_chat_with_knowledge_by_object(aclient, provider, tmp_path):
         ) as s:
             text = "".join([delta async for delta in s])
         assert text == s.result.content and s.result.sources[0].file_names == ["moon.md"]
-        assert "silver-42" in json.dumps(answer_request(provider)["messages"])
+        assert "silver-42" in json.dumps(provider.answer_requests()[-1]["messages"])
     finally:
         await aclient.knowledge.delete(kb)
 
@@ -149,7 +144,7 @@ async def test_chat_panel_lists_sources_under_answers_and_on_reopen(aclient, pro
         await panel.wait(timeout=30)
         answer = panel.transcript.children[-1].value
         assert f"sources: garden.md ({name})" in answer
-        assert "5512-rose" in json.dumps(answer_request(provider)["messages"])
+        assert "5512-rose" in json.dumps(provider.answer_requests()[-1]["messages"])
         chat_id = panel.chat.id
         record = await aclient.chats.get(chat_id)
         assert validate_history(record.chat) == []

@@ -13,7 +13,6 @@ import uuid
 import pytest
 
 from owui_notebook.client import ConfigurationError, NotFoundError, thread, validate_history
-from owui_notebook.sandbox.provider import task_kind
 
 FACTS = {
     "falcon.md": "Project Falcon launch code is 7731-amber.",
@@ -50,12 +49,6 @@ def projects(client_any, tmp_path):
     kb = client_any.knowledge.create_many({name: folder})[name]
     yield kb
     client_any.knowledge.delete(kb)
-
-
-def answers_to(provider, model):
-    return [
-        r for r in provider.requests if r.get("model") == model and task_kind(r["messages"]) is None
-    ]
 
 
 def last_user(request) -> str:
@@ -123,12 +116,12 @@ def test_plans_routes_cites_and_reports_in_one_threaded_chat(client_any, provide
     assert result.url == client.chat_url(result.chat_id)
 
     # The planner saw the step before it; the report writer saw every answer.
-    plans = [r for r in answers_to(provider, "alpha") if "research step" in last_user(r)]
+    plans = [r for r in provider.answer_requests("alpha") if "research step" in last_user(r)]
     assert len(plans) == 2
     assert "This is research step 2 of 2." in last_user(plans[1])
     assert f"Step 1: asked {Q1!r} (using alpha)" in last_user(plans[1])
     assert '"search"' in last_user(plans[0]) and "beta" in last_user(plans[0])
-    report_request = answers_to(provider, "alpha")[-1]
+    report_request = provider.answer_requests("alpha")[-1]
     assert last_user(report_request).startswith(f"Write the final report on: {subject}")
     assert second.answer in json.dumps(report_request["messages"])
 
@@ -146,7 +139,7 @@ async def test_async_research_without_search_models_asks_the_general_ones_in_tur
         ("general", "alpha"),
         ("general", "gamma"),
     ]
-    assert all(r.get("temperature") == 0.2 for r in answers_to(provider, "gamma"))
+    assert all(r.get("temperature") == 0.2 for r in provider.answer_requests("gamma"))
     assert validate_history((await aclient.chats.get(result.chat_id)).chat) == []
 
 

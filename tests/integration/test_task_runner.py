@@ -13,7 +13,7 @@ import pytest
 
 from owui_notebook.client import TaskResult, thread, validate_history
 from owui_notebook.client.task_steps import DECISION_SYSTEM, TASK_SYSTEM
-from owui_notebook.sandbox.provider import task_kind, tool_selection
+from tests.helpers.chats import saved
 
 
 def fenced(**step) -> str:
@@ -70,25 +70,12 @@ def question() -> str:
     return f"Which index should table t{uuid.uuid4().hex[:6]} use?"
 
 
-def model_requests(provider, model):
-    """The requests the provider got for `model`, Open WebUI's own task calls (title, tool
-    selection, retrieval queries...) left out."""
-    return [
-        r
-        for r in provider.requests
-        if r.get("model") == model
-        and task_kind(r["messages"]) is None
-        and tool_selection(r["messages"]) is None
-    ]
-
-
 def last_user(request) -> str:
     return [m for m in request["messages"] if m["role"] == "user"][-1]["content"]
 
 
 def saved_thread(client, result: TaskResult):
-    record = client.chats.get(result.chat_id)
-    assert validate_history(record.chat) == []
+    record = saved(client, result.chat_id)
     return record, thread(record.history)
 
 
@@ -133,7 +120,7 @@ def test_reaches_the_final_answer_with_todo_and_findings_in_one_chat(client_any,
     assert len(found) == 1
 
     # What the model was sent: the protocol, then the state carried forward.
-    sent = model_requests(provider, "alpha")
+    sent = provider.answer_requests("alpha")
     assert len(sent) == 3
     assert all(r["messages"][0] == {"role": "system", "content": TASK_SYSTEM} for r in sent)
     assert all(r.get("temperature") == 0.1 for r in sent)
@@ -152,7 +139,7 @@ def test_max_iterations_bounds_the_run(client, provider):
     assert result.status == "max_iterations" and result.stopped and not result.ok
     assert result.answer is None and len(result.iterations) == 2
     assert result.findings == ["B-trees keep keys sorted", "Hash indexes cannot scan ranges"]
-    sent = model_requests(provider, "alpha")
+    sent = provider.answer_requests("alpha")
     assert len(sent) == 2
     assert "This is the last step: give your final_answer now" in last_user(sent[1])
     assert "last step" not in last_user(sent[0])
@@ -195,13 +182,13 @@ async def test_decision_model_is_consulted_when_options_appear(aclient_any, prov
     assert result.iterations[0].decision.choice == 2
 
     # The decision model was asked, with the options, under its own instructions.
-    (asked,) = model_requests(provider, "beta")
+    (asked,) = provider.answer_requests("beta")
     assert asked["messages"][0] == {"role": "system", "content": DECISION_SYSTEM}
     prompt = last_user(asked)
     assert f"Task: {ask}" in prompt
     assert "1. B-tree: sorted, good for ranges" in prompt and "2. Hash: fast" in prompt
     # ...and the working model was told what it chose.
-    follow = last_user(model_requests(provider, "alpha")[1])
+    follow = last_user(provider.answer_requests("alpha")[1])
     assert "The decision model (beta) chose option 2, Hash: fast equality lookups." in follow
 
     record = await client.chats.get(result.chat_id)
@@ -215,7 +202,7 @@ async def test_options_without_a_decision_model_go_back_to_the_model(aclient, pr
     provider.configure("alpha", script=[STEP_OPTIONS, STEP_FINAL])
     result = await aclient.run_task(question(), "alpha")
     assert result.status == "answered" and result.iterations[0].decision is None
-    follow = last_user(model_requests(provider, "alpha")[1])
+    follow = last_user(provider.answer_requests("alpha")[1])
     assert "choose the best one yourself" in follow
 
 
@@ -227,7 +214,7 @@ async def test_a_decision_that_names_no_option_is_left_to_the_model(aclient, pro
     assert decision.choice is None and decision.chosen is None
     assert "named none of the options" in decision.reason
     assert result.status == "answered"
-    assert "could not choose" in last_user(model_requests(provider, "alpha")[1])
+    assert "could not choose" in last_user(provider.answer_requests("alpha")[1])
 
 
 def test_a_malformed_step_is_retried_once(client, provider):
@@ -243,7 +230,7 @@ def test_a_malformed_step_is_retried_once(client, provider):
     assert [e.role for e in events if e.kind == "text"][-1] == "retry"
     first = result.iterations[0]
     assert first.retried and len(first.results) == 2
-    sent = model_requests(provider, "alpha")
+    sent = provider.answer_requests("alpha")
     assert last_user(sent[1]).startswith("Your last reply is not a valid step: it holds no JSON")
     # Both answers are in the chat, in order.
     _, messages = saved_thread(client, result)
@@ -285,7 +272,7 @@ async def test_abort_mid_stream_leaves_a_valid_saved_chat(aclient, provider):
     assert [m["content"] for m in messages[1::2]] == [STEP_PLAN, partial.content]
     assert messages[-1]["owui_notebook"]["stopped"] is True
     # No step after the stop.
-    assert len(model_requests(provider, "alpha")) == 2
+    assert len(provider.answer_requests("alpha")) == 2
 
 
 async def test_abort_before_the_start_saves_nothing(aclient, provider):
@@ -313,32 +300,6 @@ def test_an_unknown_model_names_the_closest_and_saves_nothing(client, provider):
     assert {c.id for c in client.chats.list()} == before
 
 
-# A workspace tool: the server runs `add` when the step's prompt names it with its arguments.
-ADDER = '''"""
-title: Adder
-description: Adds numbers
-"""
-
-
-class Tools:
-    def add(self, a: int, b: int) -> str:
-        """
-        Add two whole numbers.
-        :param a: the first number
-        :param b: the second number
-        """
-        return f"{a} + {b} = {a + b}"
-'''
-
-
-@pytest.fixture
-def adder(client):
-    tool_id = f"adder_{uuid.uuid4().hex[:8]}"
-    tool = client.tools.create(tool_id, ADDER, description="Adds numbers")
-    yield tool
-    client.tools.delete(tool_id)
-
-
 def test_tools_run_on_the_server_in_a_step_and_show_as_tool_calls(client, provider, adder):
     check = fenced(thought="2 + 40 = 42.", findings=["2 + 40 = 42"], next_action="add a=40 b=2")
     provider.configure("alpha", script=[check, STEP_FINAL])
@@ -358,7 +319,7 @@ def test_tools_run_on_the_server_in_a_step_and_show_as_tool_calls(client, provid
     (second,) = calls[1].calls
     assert second.arguments == {"a": 40, "b": 2} and second.result == "40 + 2 = 42"
     # The working model got the tool's output as context; the saved answer keeps its use.
-    answering = model_requests(provider, "alpha")
+    answering = provider.answer_requests("alpha")
     assert "2 + 40 = 42" in str(answering[0]["messages"][-1]["content"])
     _, messages = saved_thread(client, result)
     assert messages[1]["sources"][0]["tool_result"] is True
@@ -380,7 +341,7 @@ def test_a_knowledge_base_grounds_every_step(client, provider, tmp_path):
     for iteration in result.iterations:
         (source,) = iteration.results[0].sources
         assert source.name == name and "Covering indexes" in source.document[0]
-    answering = model_requests(provider, "alpha")
+    answering = provider.answer_requests("alpha")
     assert all("Covering indexes store" in json.dumps(r["messages"]) for r in answering)
     _, messages = saved_thread(client, result)
     users = messages[0::2]
@@ -399,7 +360,7 @@ def test_a_model_failure_is_raised_with_the_run_so_far_on_the_stream(client, pro
     decision = result.iterations[0].decision
     assert result.status == "answered" and decision.choice is None
     assert "it failed" in decision.reason and "decider is down" in decision.reason
-    assert "could not choose" in last_user(model_requests(provider, "alpha")[1])
+    assert "could not choose" in last_user(provider.answer_requests("alpha")[1])
     _, messages = saved_thread(client, result)  # the failed decision left no empty turn
     assert [m.get("model") for m in messages] == [None, "alpha", None, "alpha"]
     # A failing working model ends it: raised, and the stream still holds the outcome.

@@ -15,7 +15,6 @@ import pytest
 
 from owui_notebook.client import ConfigurationError, NotFoundError, validate_history
 from owui_notebook.client.features import parse_version
-from owui_notebook.sandbox.provider import task_kind
 from owui_notebook.testing.tool_server import forecast
 
 
@@ -26,10 +25,6 @@ def weather(client_any, owui_tool_server):
     yield client_any.tool_servers.add(owui_tool_server.url, id=server_id, key="tool-key")
     with contextlib.suppress(NotFoundError):  # unless the test removed it
         client_any.tool_servers.remove(server_id)
-
-
-def completions(provider):
-    return [r for r in provider.requests if task_kind(r["messages"]) is None]
 
 
 def test_add_list_get_and_remove_a_tool_server(client_any, owui_tool_server, weather):
@@ -76,7 +71,7 @@ def test_chat_uses_the_tool_server_and_saves_its_use(
     assert call.query == {"city": "Lima"} and call.authorized
     # The answering model got the result as context and the answer quotes it.
     expected = forecast("Lima")
-    answering = completions(provider_any)[-1]
+    answering = provider_any.answer_requests()[-1]
     context = "\n".join(str(m["content"]) for m in answering["messages"])
     assert f'"sky": "{expected["sky"]}"' in context
     assert f'"sky": "{expected["sky"]}"' in result.content

@@ -5,82 +5,15 @@ from __future__ import annotations
 import base64
 import struct
 import uuid
-import zlib
 
 import pytest
 
-from owui_notebook.client import ConfigurationError, NotFoundError, validate_history
+from owui_notebook.client import ConfigurationError, NotFoundError
 from owui_notebook.client.features import parse_version
-from owui_notebook.sandbox.provider import FOLLOW_UPS, task_kind
-
-# A workspace tool as a user would write it: Open WebUI builds each method's spec from its
-# type hints and docstring. `add` computes, `capital` looks a fixed fact up.
-CALCULATOR = '''"""
-title: Calculator
-description: Adds numbers and knows a few capitals
-"""
-
-
-class Tools:
-    def __init__(self):
-        self.citation = True  # Open WebUI < 0.9 reports a tool's use only with this
-
-    def add(self, a: int, b: int) -> str:
-        """
-        Add two whole numbers.
-        :param a: the first number
-        :param b: the second number
-        """
-        return f"{a} + {b} = {a + b}"
-
-    def capital(self, country: str) -> str:
-        """
-        The capital city of a country.
-        :param country: the country's English name
-        """
-        return {"France": "Paris", "Peru": "Lima"}.get(country, "unknown")
-'''
-
-# The smallest valid PNG: one transparent pixel.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-)
-
-
-def square_png(size: int = 96, rgb: tuple[int, int, int] = (220, 60, 40)) -> bytes:
-    """A visible PNG: a square of one colour (written with the standard library only)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    row = b"\0" + bytes(rgb) * size
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * size))
-        + chunk(b"IEND", b"")
-    )
-
-
-@pytest.fixture
-def calculator(client_any):
-    tool_id = f"calc_{uuid.uuid4().hex[:8]}"
-    tool = client_any.tools.create(tool_id, CALCULATOR, description="Adds numbers")
-    yield tool
-    client_any.tools.delete(tool_id)
-
-
-def saved(client, chat_id):
-    record = client.chats.get(chat_id)
-    assert validate_history(record) == []
-    return record
-
-
-def completions(provider):
-    """The provider's requests that were not Open WebUI background tasks."""
-    return [r for r in provider.requests if task_kind(r["messages"]) is None]
+from owui_notebook.sandbox.provider import FOLLOW_UPS
+from tests.helpers.chats import saved
+from tests.helpers.images import PNG, square_png
+from tests.helpers.tools import CALCULATOR, workspace_tool
 
 
 def selections(provider):
@@ -119,7 +52,7 @@ def test_chat_with_a_tool_runs_it_on_the_server_and_saves_its_use(
     name = f"{calculator.id}/add"
     shown = name if parse_version(client_any.version()) >= (0, 9) else f"TOOL:{name}"
     # (0.12 puts the context into the user message, 0.6 into a system message.)
-    answering = completions(provider_any)[-1]
+    answering = provider_any.answer_requests()[-1]
     context = "\n".join(str(m["content"]) for m in answering["messages"])
     assert f'name="{shown}">2 + 40 = 42</source>' in context
     assert "Please add a=2 b=40 for me" in context
@@ -191,7 +124,7 @@ def test_image_is_sent_as_the_web_ui_sends_it_and_saved_so_it_shows(
     result = chat.send("What is in this picture?", images=[path, PNG])
     data_url = "data:image/png;base64," + base64.b64encode(PNG).decode()
 
-    sent = completions(provider_any)[-1]["messages"][-1]["content"]
+    sent = provider_any.answer_requests()[-1]["messages"][-1]["content"]
     assert sent == [
         {"type": "text", "text": "What is in this picture?"},
         {"type": "image_url", "image_url": {"url": data_url}},
@@ -207,7 +140,7 @@ def test_image_is_sent_as_the_web_ui_sends_it_and_saved_so_it_shows(
     ]
     # The next turn shows the model the earlier images again, as the web UI does.
     chat.send("And now?")
-    history = completions(provider_any)[-1]["messages"]
+    history = provider_any.answer_requests()[-1]["messages"]
     assert [type(m["content"]).__name__ for m in history] == ["list", "str", "str"]
 
 
@@ -218,7 +151,7 @@ def test_figure_and_pil_like_objects_are_saved_as_png(client_any, provider_any):
             buffer.write(PNG)
 
     result = client_any.chat("alpha").send("Describe the plot", images=Figure())
-    part = completions(provider_any)[-1]["messages"][-1]["content"][1]
+    part = provider_any.answer_requests()[-1]["messages"][-1]["content"][1]
     assert part["image_url"]["url"].startswith("data:image/png;base64,iVBOR")
     assert result.content.endswith("[1 image].")
 
@@ -235,7 +168,7 @@ def test_real_matplotlib_figure_and_pil_image(client, provider):
         result = client.chat("alpha").send("Compare these", images=[figure, cmyk])
     finally:
         pyplot.close(figure)
-    parts = completions(provider)[-1]["messages"][-1]["content"][1:]
+    parts = provider.answer_requests()[-1]["messages"][-1]["content"][1:]
     decoded = [base64.b64decode(p["image_url"]["url"].split(",", 1)[1]) for p in parts]
     assert all(d.startswith(b"\x89PNG") for d in decoded)
     assert struct.unpack(">II", decoded[1][16:24]) == (40, 30)  # PNG width, height
@@ -257,7 +190,7 @@ def test_bad_images_are_refused_before_anything_is_sent(client_any, provider_any
         chat.send("look", images=big)
     with pytest.raises(ConfigurationError, match="cannot send a dict as an image"):
         chat.send("look", images={"not": "an image"})
-    assert completions(provider_any) == [] and chat.id is None
+    assert provider_any.answer_requests() == [] and chat.id is None
 
 
 def test_web_ui_shows_the_image_the_tool_use_and_the_follow_ups(client, owui_sandbox):
@@ -265,13 +198,10 @@ def test_web_ui_shows_the_image_the_tool_use_and_the_follow_ups(client, owui_san
     from owui_notebook.testing.browser import dismiss_release_notes, playwright_or_skip, web_ui_chat
 
     _, expect = playwright_or_skip("the web UI test")
-    tool_id = f"calc_{uuid.uuid4().hex[:8]}"
-    client.tools.create(tool_id, CALCULATOR)
-    try:
+    with workspace_tool(client, "calc", CALCULATOR, "Adds numbers") as tool:
+        tool_id = tool.id
         chat = client.chat("alpha", title="Image, tool and follow-ups", tool_ids=[tool_id])
         result = chat.send("Please add a=2 b=40 to this", images=square_png(), follow_ups=True)
-    finally:
-        client.tools.delete(tool_id)
     with web_ui_chat(owui_sandbox, chat.id, screenshot="web-ui-extras.png") as page:
         user = page.locator(f"#message-{result.parent_id}")
         user.wait_for(state="attached", timeout=30_000)

@@ -2,84 +2,40 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 
 import pytest
 
-from owui_notebook.client import validate_history
 from owui_notebook.sandbox.provider import FOLLOW_UPS, TAGS, task_kind
-
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-)
-
-FACTS = '''"""
-title: Facts
-description: Knows a few fixed facts
-"""
-
-
-class Tools:
-    def __init__(self):
-        pass
-
-    def capital(self, country: str) -> str:
-        """
-        The capital city of a country.
-        :param country: the country's English name
-        """
-        return {"France": "Paris", "Peru": "Lima"}.get(country, "unknown")
-'''
-
-
-@pytest.fixture
-def facts(client):
-    tool_id = f"facts_{uuid.uuid4().hex[:8]}"
-    client.tools.create(tool_id, FACTS, description="Knows a few fixed facts")
-    yield tool_id
-    client.tools.delete(tool_id)
-
-
-def saved(client, chat_id):
-    record = client.chats.get(chat_id)
-    assert validate_history(record) == []
-    return record
-
-
-def answering(provider):
-    return [r for r in provider.requests if task_kind(r["messages"]) is None][-1]
+from tests.helpers.chats import saved
+from tests.helpers.images import PNG
 
 
 def test_tools_listing_and_a_chat_that_uses_one(connected, client, provider, facts):
     listing = connected.run("%owui tools")
     assert listing.error is None, listing.stderr
-    row = listing.value.set_index("tool_id").loc[facts]
+    row = listing.value.set_index("tool_id").loc[facts.id]
     assert row["description"] == "Knows a few fixed facts" and row["functions"] == ["capital"]
 
-    run = connected.run(f'%%owui chat --new -m alpha --tool {facts}\ncapital of country="Peru"')
+    run = connected.run(f'%%owui chat --new -m alpha --tool {facts.id}\ncapital of country="Peru"')
     assert run.error is None, run.stderr
     result = connected.ns["_owui"]
     assert result.tool_calls == [
-        {"name": f"{facts}/capital", "parameters": {"country": "Peru"}, "result": "Lima"}
+        {"name": f"{facts.id}/capital", "parameters": {"country": "Peru"}, "result": "Lima"}
     ]
     # Under the answer: the call and its result, not a "source" line.
     final = run.html[-1]
-    assert f"🔧 {facts}/capital(country=&#x27;Peru&#x27;) → Lima" in final
+    assert f"🔧 {facts.id}/capital(country=&#x27;Peru&#x27;) → Lima" in final
     assert "sources:" not in final
-    assert ">Lima</source>" in str(answering(provider)["messages"][-1]["content"])
+    assert ">Lima</source>" in str(provider.answer_requests()[-1]["messages"][-1]["content"])
     record = saved(client, result.chat_id)
     assert record.messages[result.message_id]["sources"][0]["document"] == ["Lima"]
 
 
 def test_unknown_tool_is_one_line_naming_the_known_ones(connected, provider, facts):
     run = connected.run("%%owui chat --new -m alpha --tool nope\nhi")
-    assert "--tool nope: no such tool on this server" in run.stderr and facts in run.stderr
-    assert answering_calls(provider) == 0
-
-
-def answering_calls(provider):
-    return sum(1 for r in provider.requests if task_kind(r["messages"]) is None)
+    assert "--tool nope: no such tool on this server" in run.stderr and facts.id in run.stderr
+    assert provider.answer_requests() == []
 
 
 def test_image_from_a_variable_and_from_a_path(connected, client, provider, tmp_path):
@@ -93,7 +49,7 @@ def test_image_from_a_variable_and_from_a_path(connected, client, provider, tmp_
     run = connected.run(f"%%owui chat --new -m alpha --image fig --image {path}\nWhat do you see?")
     assert run.error is None, run.stderr
     assert run.final_plain == "alpha says: turn 1. You said: What do you see? [2 images]."
-    parts = answering(provider)["messages"][-1]["content"]
+    parts = provider.answer_requests()[-1]["messages"][-1]["content"]
     assert [p["type"] for p in parts] == ["text", "image_url", "image_url"]
     result = connected.ns["_owui"]
     files = saved(client, result.chat_id).messages[result.parent_id]["files"]
@@ -113,7 +69,7 @@ def test_bad_images_are_one_line_and_send_nothing(connected, provider, tmp_path)
         run = connected.run(f"%%owui chat --new -m alpha {option}\nlook")
         assert message in run.stderr, run.stderr
         assert "Traceback" not in run.stderr
-    assert answering_calls(provider) == 0
+    assert provider.answer_requests() == []
 
 
 def test_follow_ups_under_the_answer_and_auto_tags(connected, client, provider):

@@ -6,10 +6,7 @@ import pytest
 
 from owui_notebook.client import validate_history
 from owui_notebook.client.history import thread
-
-
-def saved(client, chat_id):
-    return client.chats.get(chat_id)
+from tests.helpers.chats import saved
 
 
 def test_connect_shows_server_user_and_model_never_the_key(shell, owui_sandbox, monkeypatch):
@@ -290,13 +287,11 @@ def test_terminal_ipython_prints_the_answer_as_it_comes(connected, monkeypatch):
 def test_file_attachment_reaches_the_model_and_the_saved_chat(
     connected, client, provider, tmp_path
 ):
-    from owui_notebook.sandbox.provider import task_kind
-
     notes = tmp_path / "notes.txt"
     notes.write_text("The secret ingredient is cardamom-7731.")
     run = connected.run(f"%%owui chat --new -m alpha --file {notes}\nWhat is the ingredient?")
     assert run.error is None, run.stderr
-    sent = [r for r in provider.requests if task_kind(r["messages"]) is None][-1]
+    sent = provider.answer_requests()[-1]
     assert "cardamom-7731" in str(sent["messages"])
     record = saved(client, connected.ns["_owui"].chat_id)
     user = next(m for m in record.messages.values() if m["role"] == "user")
@@ -305,7 +300,6 @@ def test_file_attachment_reaches_the_model_and_the_saved_chat(
 
 def test_chat_and_compare_on_every_server_version(shell, owui_sandbox_any, monkeypatch, tmp_path):
     from owui_notebook.client import OpenWebUI
-    from owui_notebook.sandbox.provider import task_kind
 
     monkeypatch.setenv("OWUI_API_KEY", owui_sandbox_any.api_key)
     assert shell.run(f"%owui connect {owui_sandbox_any.url}").error is None
@@ -324,7 +318,7 @@ def test_chat_and_compare_on_every_server_version(shell, owui_sandbox_any, monke
     provider = owui_sandbox_any.provider
     attached = shell.run(f"%%owui chat --new -m alpha --file {notes}\nWhich number?")
     assert attached.error is None, attached.stderr
-    sent = [r for r in provider.requests if task_kind(r["messages"]) is None][-1]
+    sent = provider.answer_requests()[-1]
     assert "42-teal" in str(sent["messages"])
 
 

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from owui_notebook.client import validate_history
-from owui_notebook.sandbox.provider import task_kind
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def test_chat_with_a_knowledge_base_shows_and_saves_its_sources(
         f'%%owui chat --new -m alpha --kb "{handbook.name}"\nWhat is the wifi password?'
     )
     assert run.error is None, run.stderr
-    sent = [r for r in provider.requests if task_kind(r["messages"]) is None][-1]
+    sent = provider.answer_requests()[-1]
     assert "teal-owl-19" in json.dumps(sent["messages"])
 
     result = connected.ns["_owui"]

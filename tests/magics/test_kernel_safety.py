@@ -5,55 +5,37 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import uuid
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from owui_notebook.client import NotFoundError
+from tests.helpers.kernel import kernel, kernel_env, run
 
 
 @pytest.fixture
-def kernel(owui_sandbox):
+def kc(owui_sandbox):
     """A kernel with the extension loaded and the test server in its environment."""
-    env = {**os.environ, "OWUI_URL": owui_sandbox.url, "OWUI_API_KEY": owui_sandbox.api_key}
-    km, kc = start_new_kernel(kernel_name="python3", env=env)
-    try:
+    with kernel(kernel_env(owui_sandbox)) as (_, kc):
         assert run(kc, "%load_ext owui_notebook")["status"] == "ok"
         yield kc
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-
-
-def run(kc, code: str, timeout: float = 90) -> dict:
-    """Run `code`; the reply's content, with every output message's content as JSON text."""
-    seen: list[str] = []
-
-    def hook(msg: dict) -> None:
-        if msg["msg_type"] not in ("status", "execute_input"):
-            seen.append(json.dumps(msg["content"]))
-
-    reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook)
-    return {**reply["content"], "outputs": "\n".join(seen)}
 
 
 @pytest.mark.timeout(240)
-def test_a_saved_prompt_cannot_send_the_notebooks_history(kernel, client, provider):
+def test_a_saved_prompt_cannot_send_the_notebooks_history(kc, client, provider):
     command = f"advexfil-{uuid.uuid4().hex[:6]}"
     client.prompts.create(command, "Write about {{topic}} {{In}} {{_oh}}")
     try:
-        assert run(kernel, "password = 'hunter2-in-the-history'")["status"] == "ok"
-        assert run(kernel, "topic = 'tides'\n'some output'")["status"] == "ok"
-        reply = run(kernel, f"%%owui chat --new -m alpha\n/{command}")
+        assert run(kc, "password = 'hunter2-in-the-history'")["status"] == "ok"
+        assert run(kc, "topic = 'tides'\n'some output'")["status"] == "ok"
+        reply = run(kc, f"%%owui chat --new -m alpha\n/{command}")
         assert reply["status"] == "error" and reply["ename"] == "UsageError"
         assert f"/{command} asks for {{{{In}}}}" in reply["evalue"]
         assert "hunter2" not in reply["outputs"]
         assert provider.requests == []
         # The same prompt without the history runs, and says what it took.
         client.prompts.update(command, content="Write about {{topic}}")
-        reply = run(kernel, f"%%owui chat --new -m alpha\n/{command}")
+        reply = run(kc, f"%%owui chat --new -m alpha\n/{command}")
         assert reply["status"] == "ok", reply.get("evalue")
         assert f"/{command} took from the notebook: topic = 'tides'" in reply["outputs"]
         sent = json.dumps(provider.requests)
@@ -64,7 +46,7 @@ def test_a_saved_prompt_cannot_send_the_notebooks_history(kernel, client, provid
 
 
 @pytest.mark.timeout(240)
-def test_a_key_on_the_connect_line_is_never_echoed(kernel, owui_sandbox):
+def test_a_key_on_the_connect_line_is_never_echoed(kc, owui_sandbox):
     key = "sk-" + uuid.uuid4().hex
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJpZCI6" + uuid.uuid4().hex + ".c2lnbmF0dXJl"
     cells = [
@@ -80,20 +62,20 @@ def test_a_key_on_the_connect_line_is_never_echoed(kernel, owui_sandbox):
         f"%owui {key}",
     ]
     for cell in cells:
-        reply = run(kernel, cell)
+        reply = run(kc, cell)
         assert reply["status"] == "error", cell
         text = reply["outputs"] + json.dumps(reply)
         for secret in (key, key.lower(), key.upper(), key[3:], jwt):
             assert secret not in text, cell
         assert "Traceback" not in reply["outputs"], cell
     # An unset variable named on --key-env is still named back: it is a name, not a key.
-    reply = run(kernel, f"%owui connect {owui_sandbox.url} --key-env NO_SUCH_KEY_VAR")
+    reply = run(kc, f"%owui connect {owui_sandbox.url} --key-env NO_SUCH_KEY_VAR")
     assert "$NO_SUCH_KEY_VAR is not set" in reply["evalue"]
 
 
 @pytest.mark.timeout(240)
-def test_options_are_never_abbreviated(kernel, owui_sandbox):
-    reply = run(kernel, f"%owui connect {owui_sandbox.url} --key-e OWUI_API_KEY")
+def test_options_are_never_abbreviated(kc, owui_sandbox):
+    reply = run(kc, f"%owui connect {owui_sandbox.url} --key-e OWUI_API_KEY")
     assert reply["status"] == "error" and "--key-env VAR only" in reply["evalue"]
-    reply = run(kernel, "%%owui chat --new -m alpha --sys Pirate\nhello")
+    reply = run(kc, "%%owui chat --new -m alpha --sys Pirate\nhello")
     assert reply["status"] == "error" and "unrecognized arguments: --sys" in reply["evalue"]

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from owui_notebook.client import TaskResult, thread, validate_history
-from owui_notebook.sandbox.provider import task_kind, tool_selection
-
-from .test_kernel import _run, _wait_for, kernel_env
+from tests.helpers.kernel import interrupt, kernel, kernel_env, run, updates_with, wait_for
 
 
 def fenced(**step) -> str:
@@ -129,37 +125,23 @@ def test_mistakes_are_one_red_line(connected, provider):
 @pytest.mark.timeout(240)
 def test_interrupting_the_kernel_stops_the_task_and_keeps_it(owui_sandbox, provider, client):
     provider.configure("alpha", script=[PLAN, FINAL], tokens_per_second=15)
-    km, kc = start_new_kernel(kernel_name="python3", env=kernel_env(owui_sandbox))
-    try:
-        assert _run(kc, "%load_ext owui_notebook\n%owui connect")["status"] == "ok"
+    with kernel(kernel_env(owui_sandbox)) as (km, kc):
+        assert run(kc, "%load_ext owui_notebook\n%owui connect")["status"] == "ok"
         msg_id = kc.execute("%%owui task -m alpha --decision-model beta\nPick an index.")
-
-        def streaming(msg: dict) -> bool:
-            data = msg["content"].get("data", {})
-            return msg["msg_type"] == "update_display_data" and "thought" in data["text/plain"]
-
-        _wait_for(kc, msg_id, streaming, timeout=60)
-        interrupted_at = time.monotonic()
-        km.interrupt_kernel()
-        reply = kc.get_shell_msg(timeout=30)
-        stopped_after = time.monotonic() - interrupted_at
-        assert reply["parent_header"]["msg_id"] == msg_id
-        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        wait_for(kc, msg_id, updates_with("thought"), timeout=60)
+        stopped_after = interrupt(km, kc, msg_id)
         assert stopped_after < 5, stopped_after  # loose (shared machine); the aim is < 1 s
         # ipykernel aborts requests that reach it while it still clears the failed cell's
         # queue; a user would simply run the cell again, and so does the test.
         for _ in range(5):
-            check = _run(kc, "print(_owui.status, _owui.chat_id, len(_owui.iterations))")
+            check = run(kc, "print(_owui.status, _owui.chat_id, len(_owui.iterations))")
             if check["status"] != "aborted":
                 break
         assert check["status"] == "ok", check
         status, chat_id, iterations = check["stdout"].split()
         assert (status, iterations) == ("aborted", "1")
         # The kernel goes on working.
-        assert _run(kc, "%%owui chat -m alpha\nStill there?")["status"] == "ok"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        assert run(kc, "%%owui chat -m alpha\nStill there?")["status"] == "ok"
     record = client.chats.get(chat_id)
     assert validate_history(record.chat) == []
     (user, partial) = thread(record.history)
@@ -168,25 +150,10 @@ def test_interrupting_the_kernel_stops_the_task_and_keeps_it(owui_sandbox, provi
     assert 0 < len(partial["content"]) < len(PLAN)
 
 
-ADDER = '''"""
-title: Adder
-"""
-
-
-class Tools:
-    def add(self, a: int, b: int) -> str:
-        """
-        Add two whole numbers.
-        :param a: the first number
-        :param b: the second number
-        """
-        return f"{a} + {b} = {a + b}"
-'''
-
-
-def test_tools_and_knowledge_reach_every_step_and_show(connected, client, provider, tmp_path):
-    tool_id = f"adder_{uuid.uuid4().hex[:8]}"
-    client.tools.create(tool_id, ADDER)
+def test_tools_and_knowledge_reach_every_step_and_show(
+    connected, client, provider, adder, tmp_path
+):
+    tool_id = adder.id
     kb_name = f"Schema notes {uuid.uuid4().hex[:6]}"
     notes = tmp_path / "schema.md"
     notes.write_text("The orders table is queried by created_at ranges.\n")
@@ -202,7 +169,6 @@ def test_tools_and_knowledge_reach_every_step_and_show(connected, client, provid
         typo = connected.run(f"%%owui task -m alpha --tool no_such_tool_{tool_id}\nx")
         missing = connected.run("%%owui task -m alpha --kb 'No such knowledge'\nx")
     finally:
-        client.tools.delete(tool_id)
         client.knowledge.delete(kb)
     assert run.error is None, run.stderr
     final = run.html[-1]
@@ -210,11 +176,7 @@ def test_tools_and_knowledge_reach_every_step_and_show(connected, client, provid
     assert f"📎 sources: schema.md ({kb_name})" in final
     result = connected.ns["_owui"]
     # Both steps of the working model got the tools and the knowledge base; not the decision.
-    (tool_step, decision, final_step) = [
-        r
-        for r in provider.requests
-        if task_kind(r["messages"]) is None and tool_selection(r["messages"]) is None
-    ][-3:]
+    (tool_step, decision, final_step) = provider.answer_requests()[-3:]
     assert [tool_step["model"], decision["model"], final_step["model"]] == [
         "alpha",
         "beta",

@@ -11,6 +11,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from owui_notebook.client import OpenWebUI
 from owui_notebook.testing.fault_proxy import FaultProxy
+from tests.helpers.faults import warmed_up
 
 # Hypothesis: bounded, reproducible in CI (derandomized); many more examples in soak mode.
 _COMMON = dict(
@@ -42,18 +43,6 @@ def proxy_any(owui_sandbox_any):
     """A fault proxy in front of each sandbox under test (the test runs once per version)."""
     with FaultProxy(owui_sandbox_any.url) as fault_proxy:
         yield fault_proxy
-
-
-def warmed_up(client: OpenWebUI, proxy: FaultProxy) -> OpenWebUI:
-    """`client` after one completion, and `proxy` with an empty log.
-
-    Open WebUI 0.9.3-0.9.5 refuse the first completion without a chat id (the client then
-    learns to send one, see client/quirks.py): that extra exchange must not use up a fault
-    a test queues next, nor show in the attempts it counts.
-    """
-    client.completions.create("alpha", [{"role": "user", "content": "warm up"}])
-    proxy.log.clear()
-    return client
 
 
 @pytest.fixture
@@ -95,7 +84,3 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if path:
         with open(path, "w") as out:
             json.dump(_FIGURES, out, indent=2)
-
-
-# The in-process IPython shell of the magics' tests (`shell`, `connected`), reused as is.
-from magics.conftest import connected, shell  # noqa: E402, F401

@@ -27,6 +27,7 @@ from owui_notebook.client import (
 from owui_notebook.client.turns import model_messages
 from owui_notebook.sandbox.provider import answer_text
 from owui_notebook.widgets import ComparePanel
+from tests.helpers.faults import stream_text
 
 COMPLETIONS = "/api/chat/completions"
 LONG = {"ttft": 0.0, "tokens_per_second": 200, "answer_tokens": 120}
@@ -56,14 +57,8 @@ def expected(chat, provider, prompt: str) -> str:
 
 
 def streamed(stream) -> tuple[str, BaseException | None]:
-    got: list[str] = []
-    try:
-        with stream:
-            for text in stream:
-                got.append(text)
-    except Exception as exc:
-        return "".join(got), exc
-    return "".join(got), None
+    got, error = stream_text(stream)
+    return "".join(got), error
 
 
 @pytest.mark.parametrize("cut", list(EARLY_ENDS), ids=list(EARLY_ENDS))

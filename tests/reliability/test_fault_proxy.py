@@ -20,11 +20,10 @@ from owui_notebook.client import (
     ServerError,
     StreamInterrupted,
     thread,
-    validate_history,
 )
 from owui_notebook.sandbox.provider import answer_text
-
-from .conftest import warmed_up
+from tests.helpers.chats import saved
+from tests.helpers.faults import stream_text, warmed_up
 
 COMPLETIONS = "/api/chat/completions"
 
@@ -39,12 +38,6 @@ def attempts(proxy_any, path: str) -> list:
     return [e for e in proxy_any.log if e.path.split("?")[0] == path]
 
 
-def saved(client, chat_id: str):
-    record = client.chats.get(chat_id)
-    assert validate_history(record) == []
-    return record
-
-
 def follow_up_works(client, chat, turns: int) -> None:
     """The next turn in the same chat streams, saves, and the thread holds every turn."""
     result = chat.send("and now?", model="alpha")
@@ -52,17 +45,6 @@ def follow_up_works(client, chat, turns: int) -> None:
     record = saved(client, chat.id)
     assert [m["role"] for m in thread(record)] == ["user", "assistant"] * turns
     assert chat.unsaved == []
-
-
-def stream_text(stream) -> tuple[list[str], BaseException | None]:
-    got: list[str] = []
-    try:
-        with stream:
-            for text in stream:
-                got.append(text)
-    except Exception as exc:
-        return got, exc
-    return got, None
 
 
 def test_added_latency_is_absorbed_and_measured(proxied_any, proxy_any, provider_any):

@@ -10,38 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import queue
 import random
 import statistics
 import time
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from owui_notebook.client import thread, validate_history
 from owui_notebook.widgets import ComparePanel
+from tests.helpers.kernel import drain, interrupt, kernel, kernel_env, run
 
 SEED = 20261123
 STORY = "%%owui chat -m slow\nTell me a long story."
-
-
-def _run(kc, code: str, timeout: float = 60) -> dict:
-    printed: list[str] = []
-
-    def hook(msg: dict) -> None:
-        if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
-            printed.append(msg["content"]["text"])
-
-    reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook)
-    return {**reply["content"], "stdout": "".join(printed)}
-
-
-def _drain(kc) -> None:
-    while True:
-        try:
-            kc.get_iopub_msg(timeout=0.05)
-        except queue.Empty:
-            return
 
 
 @pytest.mark.timeout(600)
@@ -51,32 +31,21 @@ def test_kernel_interrupts_at_random_points_leave_a_valid_chat(
     rounds = 20 if owui_soak else 4
     rng = random.Random(SEED)
     provider.configure("slow", ttft=0.3, tokens_per_second=20, answer_tokens=400)
-    env = {**os.environ, "OWUI_URL": owui_sandbox.url, "OWUI_API_KEY": owui_sandbox.api_key}
-    km, kc = start_new_kernel(kernel_name="python3", env=env)
     stop_times: list[float] = []
-    try:
-        assert _run(kc, "%load_ext owui_notebook\n%owui connect")["status"] == "ok"
-        assert _run(kc, "%%owui chat --new -m alpha\nHello.")["status"] == "ok"
-        chat_id = _run(kc, "print(_owui.chat_id)")["stdout"].strip()
+    with kernel(kernel_env(owui_sandbox)) as (km, kc):
+        assert run(kc, "%load_ext owui_notebook\n%owui connect")["status"] == "ok"
+        assert run(kc, "%%owui chat --new -m alpha\nHello.")["status"] == "ok"
+        chat_id = run(kc, "print(_owui.chat_id)")["stdout"].strip()
         for _ in range(rounds):
-            _drain(kc)
+            drain(kc)
             msg_id = kc.execute(STORY)
             time.sleep(rng.uniform(0.05, 2.0))  # before the first token (0.3 s) or after
-            interrupted_at = time.monotonic()
-            km.interrupt_kernel()
-            reply = kc.get_shell_msg(timeout=30)
-            stop_times.append(time.monotonic() - interrupted_at)
-            assert reply["parent_header"]["msg_id"] == msg_id
-            assert reply["content"]["status"] == "error", reply["content"]
-            assert reply["content"]["ename"] == "KeyboardInterrupt"
+            stop_times.append(interrupt(km, kc, msg_id))
             # After every interrupt the saved chat is valid and the same chat goes on.
             assert validate_history(client.chats.get(chat_id)) == []
-        done = _run(kc, "%%owui chat -m alpha\nShorter, please.")
+        done = run(kc, "%%owui chat -m alpha\nShorter, please.")
         assert done["status"] == "ok"
-        assert _run(kc, "print(_owui.chat_id)")["stdout"].strip() == chat_id
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        assert run(kc, "print(_owui.chat_id)")["stdout"].strip() == chat_id
     record = client.chats.get(chat_id)
     assert validate_history(record) == []
     stories = [m for m in record.messages.values() if m.get("model") == "slow"]
@@ -156,7 +125,7 @@ SAVE_CELLS = {
 def _interrupted_cell(km, kc, code: str, offsets: tuple[float, float]) -> list[str]:
     """Run `code`, interrupt the kernel at each offset (seconds after the start), and
     return the plain text of every display the cell showed, in order."""
-    _drain(kc)
+    drain(kc)
     msg_id = kc.execute(code)
     started = time.monotonic()
     for offset in offsets:
@@ -194,15 +163,14 @@ def test_second_interrupt_during_the_save_keeps_the_turn_on_the_thread(
     code, last = SAVE_CELLS[kind]
     env = {**os.environ, "OWUI_API_KEY": owui_sandbox.api_key}
     env.pop("OWUI_URL", None)
-    km, kc = start_new_kernel(kernel_name="python3", env=env)
-    try:
-        connect = _run(kc, f"%load_ext owui_notebook\n%owui connect {proxy.url}")
+    with kernel(env) as (km, kc):
+        connect = run(kc, f"%load_ext owui_notebook\n%owui connect {proxy.url}")
         assert connect["status"] == "ok", connect
         if kind == "follow-up":
-            assert _run(kc, "%%owui chat --new -m alpha\nHello.")["status"] == "ok"
+            assert run(kc, "%%owui chat --new -m alpha\nHello.")["status"] == "ok"
         for second in SECOND_AFTER_S:
             shown = _interrupted_cell(km, kc, code, (1.5, 1.5 + second))
-            state = _run(kc, f"print({last}.chat_id, {last}.message_id, len({last}.content))")
+            state = run(kc, f"print({last}.chat_id, {last}.message_id, len({last}.content))")
             chat_id, message_id, length = state["stdout"].split()
             assert int(length) > 0, "the first Ctrl-C landed before the first token"
             footer = shown[-1] if shown else ""
@@ -214,9 +182,9 @@ def test_second_interrupt_during_the_save_keeps_the_turn_on_the_thread(
                 assert any("not saved" in text for text in shown), (second, footer)
             # The next cell continues the chat of the stopped turn, which ends up on the
             # thread in any case (saved now, or carried by this cell's save).
-            done = _run(kc, "%%owui chat -m alpha\nShorter, please.")
+            done = run(kc, "%%owui chat -m alpha\nShorter, please.")
             assert done["status"] == "ok", done
-            after = _run(kc, "print(_owui.chat_id)")["stdout"].strip()
+            after = run(kc, "print(_owui.chat_id)")["stdout"].strip()
             if saved_now:
                 assert after == chat_id, (second, kind)
             record = client.chats.get(after)
@@ -227,9 +195,6 @@ def test_second_interrupt_during_the_save_keeps_the_turn_on_the_thread(
             assert story["id"] == message_id and story["owui_notebook"]["stopped"] is True
             assert path[-4]["content"] == "Tell me a long story."
             assert follow["model"] == "alpha" and follow["content"].startswith("alpha says")
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 async def _cancelled_while_saving(stream, consume) -> None:

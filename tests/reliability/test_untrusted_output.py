@@ -5,9 +5,9 @@ The deterministic provider's ``reply`` knob makes a model answer with exactly th
 text; every HTML the user would see (display outputs, every HTML widget of a panel) is
 parsed as a browser would and checked for anything that runs or loads. The real-browser
 check of the same promise is tests/browser/test_jupyterlab_compare.py; the renderer alone
-is in tests/unit/test_render.py, whose payloads this reuses. Escape sequences in answers
-are shown escaped in everything printed to a terminal (``owui-notebook run``, terminal
-IPython).
+is in tests/unit/test_render.py, with the same payloads (tests/helpers/html.py). Escape
+sequences in answers are shown escaped in everything printed to a terminal
+(``owui-notebook run``, terminal IPython).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from types import SimpleNamespace
 
 import ipywidgets as widgets
 import nbformat
-from unit.test_render import HOSTILE, elements
 
 from owui_notebook.widgets import ChatPanel, ComparePanel
+from tests.helpers.html import HOSTILE, elements
 
 REPLY = "Here you go:\n\n" + "\n\n".join(HOSTILE) + "\n\n**done**"
 # (<style> is allowed: the views style their own columns; a model's tags arrive escaped.)

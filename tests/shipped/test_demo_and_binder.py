@@ -15,8 +15,7 @@ from pathlib import Path
 import nbformat
 
 from owui_notebook.sandbox.demo_models import DEMO_NOTE
-
-from .conftest import REPO, command_env, wait_gone
+from tests.helpers.commands import REPO, command_env, wait_gone
 
 TIMEOUT = 900
 DEMO = [sys.executable, "-m", "owui_notebook", "demo"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from tests.helpers.commands import REPO
 
 pytest.importorskip("mkdocs", reason="the docs extra (pip install -e '.[test]') builds the site")
 

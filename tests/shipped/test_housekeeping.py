@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from .conftest import REPO, command_env
+from tests.helpers.commands import REPO, command_env
 
 
 def test_a_test_run_leaves_no_owui_link_folder(tmp_path):

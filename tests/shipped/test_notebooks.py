@@ -13,8 +13,8 @@ import pytest
 from owui_notebook.client import OpenWebUI, validate_history
 from owui_notebook.client.history import thread as history_thread
 from owui_notebook.notebook_runner import run_notebook
-
-from .conftest import REPO
+from tests.helpers.chats import saved
+from tests.helpers.commands import REPO
 
 NOTEBOOKS = REPO / "notebooks"
 CHAT_ID = re.compile(r"/c/([0-9a-f-]{36})")
@@ -42,9 +42,7 @@ def data(output, mime: str = "text/plain") -> str:
 
 def saved_chat(box, chat_id: str):
     with OpenWebUI(box.url, box.api_key) as client:
-        chat = client.chats.get(chat_id)
-    assert validate_history(chat) == []
-    return chat
+        return saved(client, chat_id)
 
 
 def test_notebooks_are_stored_without_outputs():

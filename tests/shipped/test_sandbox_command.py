@@ -11,8 +11,7 @@ import time
 from owui_notebook.client import OpenWebUI, validate_history
 from owui_notebook.sandbox.demo_models import DEMO_NOTE
 from owui_notebook.sandbox.server import free_port
-
-from .conftest import REPO, command_env, interrupt, wait_gone
+from tests.helpers.commands import REPO, command_env, interrupt, wait_gone
 
 STARTUP_LIMIT = 600  # the first start may install nothing here, but the machine is shared
 

@@ -15,8 +15,7 @@ import nbformat
 import pytest
 
 from owui_notebook.sandbox.demo_models import DEMO_NOTE
-
-from .conftest import REPO, command_env, wait_gone
+from tests.helpers.commands import REPO, command_env, wait_gone
 
 pytestmark = pytest.mark.wheel
 TIMEOUT = 900

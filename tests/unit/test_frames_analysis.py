@@ -15,8 +15,7 @@ from owui_notebook.frames import (
     shape_messages,
     usage_over_time,
 )
-
-from .test_frames_shape import branched_chat
+from tests.helpers.records import branched_chat
 
 WEEK = 7 * 86400
 

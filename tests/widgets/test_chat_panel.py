@@ -7,8 +7,8 @@ import asyncio
 from owui_notebook.client import thread
 from owui_notebook.widgets import ChatPanel, chat_panel
 from owui_notebook.widgets.chat import CHAT_RESULT_COLUMNS, chat_id_of
-
-from .helpers import Subshell, expected, saved, until
+from tests.helpers.chats import asaved, expected
+from tests.helpers.loop import Subshell, until
 
 
 def press_enter(text_widget) -> None:
@@ -52,7 +52,7 @@ async def test_conversation_streams_and_continues_in_one_saved_chat(aclient, pro
     assert len(values) == 6 and "first question" in values[0] and "beta" in values[4]
     assert "first token" in values[2] and "▌" not in values[2]
 
-    record = await saved(aclient, chat_id)
+    record = await asaved(aclient, chat_id)
     assert [m["content"] for m in thread(record)] == [
         "first question",
         first,
@@ -77,7 +77,7 @@ async def test_stop_keeps_the_partial_answer_and_the_chat_goes_on(aclient, provi
     panel.model_select.value = "alpha"
     panel.send("and now briefly")
     await panel.wait(timeout=30)
-    record = await saved(aclient, panel.chat.id)
+    record = await asaved(aclient, panel.chat.id)
     contents = [m["content"] for m in thread(record)]
     assert contents[0] == "tell me everything" and contents[1] == row["answer"]
     assert contents[3].startswith("alpha says: turn 2")
@@ -105,7 +105,7 @@ async def test_new_chat_and_continue_a_saved_chat_by_its_link(aclient, provider)
     await panel.wait(timeout=30)
     assert panel.chat.id != earlier.id
     assert panel.results["answer"][1] == expected(provider, "gamma", "fresh start")
-    await saved(aclient, earlier.id)
+    await asaved(aclient, earlier.id)
     await panel.aclose()
 
 
@@ -131,7 +131,7 @@ async def test_failures_are_one_line_and_lose_nothing(aclient, provider):
     panel.send_button.click()
     await panel.wait(timeout=30)
     assert panel.results["answer"][1].startswith("alpha says: turn 2. You said: fails")
-    record = await saved(aclient, chat_id)
+    record = await asaved(aclient, chat_id)
     assert len(thread(record)) == 4
     panel.prompt_box.value = "   "
     panel.send_button.click()
@@ -196,6 +196,6 @@ async def test_sends_on_a_kernel_subshell_thread_run_on_the_panels_loop(aclient,
     assert results["status"].tolist() == ["ok"] * (len(results) - 1) + ["stopped"]
     assert results["answer"][0] == expected(provider, "alpha", "question 1")
     assert set(results["chat_id"]) == {chat_id}
-    record = await saved(aclient, chat_id)
+    record = await asaved(aclient, chat_id)
     assert [m["content"] for m in thread(record)][::2] == results["prompt"].tolist()
     await panel.aclose()

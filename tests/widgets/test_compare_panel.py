@@ -10,8 +10,8 @@ import pandas as pd
 from owui_notebook.render import answer_html
 from owui_notebook.widgets import ChatPanel, ComparePanel, compare
 from owui_notebook.widgets.compare_panel import RESULT_COLUMNS
-
-from .helpers import Subshell, expected, saved, until
+from tests.helpers.chats import asaved, expected
+from tests.helpers.loop import Subshell, until
 
 THREE = ["alpha", "beta", "gamma"]
 
@@ -58,7 +58,7 @@ async def test_three_models_stream_at_once_and_are_saved_as_one_chat(aclient, pr
         assert "first token" in view.widget.value and "chars" in view.widget.value
     assert "open chat in Open WebUI" in run.header.value
 
-    record = await saved(aclient, results["chat_id"][0])
+    record = await asaved(aclient, results["chat_id"][0])
     user = next(m for m in record.messages.values() if m["role"] == "user")
     assert user["content"] == "Compare me"
     assert sorted(user["childrenIds"]) == sorted(results["message_id"])
@@ -101,7 +101,7 @@ async def test_run_again_keeps_history_and_one_after_another_mode(aclient, provi
     order = [r["model"] for r in sent]
     assert order == ["alpha", "beta"]
     for chat_id in results["chat_id"].unique():
-        await saved(aclient, chat_id)
+        await asaved(aclient, chat_id)
     await panel.aclose()
 
 
@@ -126,7 +126,7 @@ async def test_stop_mid_stream_keeps_partial_answers_saved(aclient, provider):
     assert 20 < len(slow["answer"]) < len(full) and full.startswith(slow["answer"])
     assert delta["answer"] == ""
     assert "stopped" in run.views[1].widget.value and "stopped" in run.header.value
-    record = await saved(aclient, alpha["chat_id"])
+    record = await asaved(aclient, alpha["chat_id"])
     assert record.messages[slow["message_id"]]["content"] == slow["answer"]
     assert record.messages[slow["message_id"]]["owui_notebook"]["stopped"] is True
     await panel.aclose()
@@ -165,7 +165,7 @@ async def test_one_failing_model_shows_its_error_others_finish(aclient, provider
     # The run's header says so too: never "done" over an error.
     assert "done" not in run.header.value
     assert "3 of 5 failed (gamma, no-such-model, delta)" in run.header.value
-    record = await saved(aclient, results["chat_id"][0])
+    record = await asaved(aclient, results["chat_id"][0])
     for k in (0, 3, 4):
         message = record.messages[results["message_id"][k]]
         assert message["content"] == results["answer"][k]
@@ -197,7 +197,7 @@ async def test_rating_reaches_the_servers_leaderboard_and_the_panels(aclient, pr
     # to alpha and beta (so alpha won 3, gamma lost 3, beta won 1 and lost 1).
     assert gained("alpha", "won") == 3 and gained("gamma", "lost") == 3
     assert gained("beta", "won") == 1 and gained("beta", "lost") == 1
-    record = await saved(aclient, run.results[0].chat_id)
+    record = await asaved(aclient, run.results[0].chat_id)
     assert record.messages[run.results[0].message_id]["annotation"]["rating"] == 1
     assert record.messages[run.results[2].message_id]["annotation"]["rating"] == -1
 
@@ -332,14 +332,14 @@ async def test_panels_work_on_every_release_line(aclient_any, provider_any):
     assert results["answer"].tolist() == [
         expected(provider_any, m, "every version") for m in ("alpha", "beta")
     ]
-    await saved(aclient_any, results["chat_id"][0])
+    await asaved(aclient_any, results["chat_id"][0])
     await panel.aclose()
 
     chat = ChatPanel("gamma", client=aclient_any)
     chat.send("and a chat")
     await chat.wait(timeout=60)
     assert chat.results["answer"][0] == expected(provider_any, "gamma", "and a chat")
-    await saved(aclient_any, chat.chat.id)
+    await asaved(aclient_any, chat.chat.id)
     await chat.aclose()
 
 

@@ -10,8 +10,7 @@ import pytest
 
 from owui_notebook.frames import MESSAGE_COLUMNS, response_times, usage_over_time
 from owui_notebook.widgets import ComparePanel, StatsDashboard, dashboard
-
-from .helpers import Subshell, until
+from tests.helpers.loop import Subshell, until
 
 PNG = b"\x89PNG"
 

@@ -6,8 +6,7 @@ import asyncio
 import threading
 
 from owui_notebook.widgets._tasks import PanelTasks, on_panel_loop
-
-from .helpers import Subshell, until
+from tests.helpers.loop import Subshell, until
 
 
 class Recorder:

@@ -1,4 +1,8 @@
-"""A real IPython shell with ``%load_ext owui_notebook``, and helpers to run cells in it."""
+"""A real IPython shell with ``%load_ext owui_notebook``, and helpers to run cells in it.
+
+A pytest plugin (tests/conftest.py loads it): the `shell` and `connected` fixtures serve the
+magics' tests and every other suite that runs cells.
+"""
 
 from __future__ import annotations
 
