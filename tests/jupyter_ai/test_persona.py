@@ -191,7 +191,7 @@ async def test_a_stopped_answer_is_kept_saved_and_marked(tmp_path, server_env, p
 async def test_knowledge_and_tools_are_set_from_the_chat_and_shown_under_the_answer(
     tmp_path, server_env, provider, client
 ):
-    from tests.integration.test_tools_images import CALCULATOR
+    from tests.helpers.tools import CALCULATOR
 
     folder = tmp_path / "kb"
     folder.mkdir()
