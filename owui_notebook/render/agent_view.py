@@ -9,11 +9,14 @@ line (model text with its terminal controls escaped). Subclasses handle the even
 from __future__ import annotations
 
 import html
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from . import live
 from .terminal import terminal_safe
 from .views import error_html, link_html, with_cursor
+
+if TYPE_CHECKING:
+    from ..client.agent_types import AgentResult
 
 MUTED = "color:#777;font-size:0.85em"
 TAIL_CHARS = 1500  # of the text being streamed
@@ -30,12 +33,7 @@ def out(line: str) -> None:
     print(terminal_safe(line), flush=True)
 
 
-class _Result(Protocol):
-    @property
-    def error(self) -> str | None: ...
-
-
-R = TypeVar("R", bound=_Result)
+R = TypeVar("R", bound="AgentResult")
 
 
 class AgentDisplay(Generic[R]):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+from ..agent_types import AgentResult
 from ._stream_base import AsyncStreamBase
 
 if TYPE_CHECKING:
@@ -20,13 +21,8 @@ if TYPE_CHECKING:
     from .chat_stream import AsyncChatStream
 
 
-class _Outcome(Protocol):
-    @property
-    def status(self) -> str: ...
-
-
 E = TypeVar("E")
-R = TypeVar("R", bound=_Outcome)
+R = TypeVar("R", bound=AgentResult)
 
 
 class AsyncAgentStreamBase(AsyncStreamBase[E], Generic[E, R]):

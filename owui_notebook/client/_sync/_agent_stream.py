@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+from ..agent_types import AgentResult
 from ._stream_base import StreamBase
 
 if TYPE_CHECKING:
@@ -22,13 +23,8 @@ if TYPE_CHECKING:
     from .chat_stream import ChatStream
 
 
-class _Outcome(Protocol):
-    @property
-    def status(self) -> str: ...
-
-
 E = TypeVar("E")
-R = TypeVar("R", bound=_Outcome)
+R = TypeVar("R", bound=AgentResult)
 
 
 class AgentStreamBase(StreamBase[E], Generic[E, R]):
