@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .task_types import sum_usage
+from .agent_types import AgentResult, sum_usage
 from .types import ChatResult, ServerModel, Source, Usage
 
 ModelType = Literal["general", "search"]
@@ -42,8 +42,10 @@ class ResearchStep(ServerModel):
         return f"Step {self.index}: asked {self.question!r} (using {self.model})"
 
 
-class ResearchResult(ServerModel):
+class ResearchResult(AgentResult):
     """A finished (or stopped) research run; the whole run is one saved chat, `chat_id`."""
+
+    ok_status = "reported"
 
     topic: str
     status: ResearchStatus
@@ -59,14 +61,8 @@ class ResearchResult(ServerModel):
     duration: float | None = None
     report_result: ChatResult | None = Field(default=None, repr=False)
 
-    @property
-    def ok(self) -> bool:
-        return self.status == "reported"
-
-    @property
-    def content(self) -> str:
-        """The report's text ("" without one), as on a `ChatResult`."""
-        return self.report or ""
+    def _text(self) -> str | None:
+        return self.report
 
     @property
     def research_log(self) -> list[str]:
@@ -82,9 +78,6 @@ class ResearchResult(ServerModel):
     def usage(self) -> Usage | None:
         report = [self.report_result.usage] if self.report_result else []
         return sum_usage([s.usage for s in self.steps] + report)
-
-    def __str__(self) -> str:
-        return self.content
 
 
 # -- events a run streams -----------------------------------------------------------------

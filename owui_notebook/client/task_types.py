@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from .agent_types import AgentResult, sum_usage
 from .types import ChatResult, ServerModel, Usage
 
 TodoStatus = Literal["open", "doing", "done"]
@@ -108,8 +109,10 @@ class TaskIteration(ServerModel):
         return sum_usage([r.usage for r in [*self.results, *extra]])
 
 
-class TaskResult(ServerModel):
+class TaskResult(AgentResult):
     """A finished (or stopped) task run; the whole run is one saved chat, `chat_id`."""
+
+    ok_status = "answered"
 
     question: str
     model: str
@@ -130,40 +133,13 @@ class TaskResult(ServerModel):
         """Ended without an answer: at the iteration limit or stopped by the caller."""
         return self.status in ("max_iterations", "aborted")
 
-    @property
-    def ok(self) -> bool:
-        """Whether the run ended with a final answer."""
-        return self.status == "answered"
-
-    @property
-    def content(self) -> str:
-        """The answer's text ("" without one), as on a `ChatResult`."""
-        return self.answer or ""
+    def _text(self) -> str | None:
+        return self.answer
 
     @property
     def usage(self) -> Usage | None:
         """Tokens of the whole run, every iteration and decision added up."""
         return sum_usage([i.usage for i in self.iterations])
-
-    def __str__(self) -> str:
-        return self.content
-
-
-def sum_usage(usages: list[Usage | None]) -> Usage | None:
-    """Field-wise sum of the known figures; None when no answer reported any."""
-    known = [u for u in usages if u is not None]
-    if not known:
-        return None
-    return Usage(
-        prompt_tokens=_sum_known([u.prompt_tokens for u in known]),
-        completion_tokens=_sum_known([u.completion_tokens for u in known]),
-        total_tokens=_sum_known([u.total_tokens for u in known]),
-    )
-
-
-def _sum_known(values: list[int | None]) -> int | None:
-    numbers = [v for v in values if v is not None]
-    return sum(numbers) if numbers else None
 
 
 # -- events a run streams -----------------------------------------------------------------

@@ -14,6 +14,7 @@ from IPython.core.error import UsageError
 
 from ..render.research_view import ResearchDisplay
 from . import extras
+from .agent_run import run_live
 from .asking import knowledge_bases, request_params
 
 if TYPE_CHECKING:
@@ -51,24 +52,11 @@ def run_research(
         **request_params(args),
     )
     view = ResearchDisplay(stream.topic, args.steps)
-    view.start()
-    result = None
-    try:
-        # Leaving the `with` ends the run (each answer is saved as it finishes) before the
-        # final render, also when Ctrl-C lands in the display code.
-        with stream:
-            for event in stream:
-                view.feed(event)
-    finally:
-        if stream.finished:
-            result = stream.result
-            shell.user_ns["_owui"] = result
-            if args.output:
-                shell.user_ns[args.output] = result.report
-        view.finish(result, url=stream.url)
-    if result is not None and result.status == "error":
-        raise UsageError(
-            f"{result.error} (the research so far is saved in its chat"
-            f"{': ' + result.url if result.url else ''})"
-        )
-    return result
+    return run_live(
+        stream,
+        view,
+        shell,
+        output=args.output,
+        text=lambda result: result.report,
+        what="the research",
+    )

@@ -9,6 +9,7 @@ from IPython.core.error import UsageError
 
 from ..render.task_view import TaskDisplay
 from . import extras, saved_prompts
+from .agent_run import run_live
 from .asking import knowledge_bases, request_params
 
 if TYPE_CHECKING:
@@ -48,24 +49,11 @@ def run_task(
         **request_params(args),
     )
     view = TaskDisplay(model, args.max_iterations)
-    view.start()
-    result = None
-    try:
-        # Leaving the `with` ends the run (its answers are saved as they finish) before the
-        # final render, also when Ctrl-C lands in the display code.
-        with stream:
-            for event in stream:
-                view.feed(event)
-    finally:
-        if stream.finished:
-            result = stream.result
-            shell.user_ns["_owui"] = result
-            if args.output:
-                shell.user_ns[args.output] = result.answer
-        view.finish(result, url=stream.url)
-    if result is not None and result.status == "error":
-        raise UsageError(
-            f"{result.error} (the run so far is saved in its chat"
-            f"{': ' + result.url if result.url else ''})"
-        )
-    return result
+    return run_live(
+        stream,
+        view,
+        shell,
+        output=args.output,
+        text=lambda result: result.answer,
+        what="the run",
+    )

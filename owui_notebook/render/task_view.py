@@ -1,9 +1,8 @@
 """A task run shown live in one output: to-do list, findings, each step, then the answer.
 
 Fed with the runner's events (``owui_notebook.client.task_types``). Everything a model wrote
-is escaped here, except the final answer, which is Markdown rendered by `safe_html`. The
-view is re-sent whole on each update, so step texts are shortened and only the tail of the
-step being streamed is shown; renders are throttled like an answer's.
+is escaped here, except the final answer, which is Markdown rendered by `safe_html`. Step
+texts are shortened: the view is re-sent whole on each update (see `agent_view`).
 """
 
 from __future__ import annotations
@@ -12,25 +11,19 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
-from . import live
+from .agent_view import MUTED as _MUTED
+from .agent_view import AgentDisplay, out
+from .agent_view import short as _short
 from .markdown import safe_html
-from .terminal import terminal_safe
-from .views import error_html, link_html, sources_html, with_cursor
+from .views import sources_html
 
 if TYPE_CHECKING:
-    from ..client.task_types import TaskEvent, TaskResult, TodoItem, ToolCall
+    from ..client.task_types import TaskResult, TodoItem, ToolCall
 
-_MUTED = "color:#777;font-size:0.85em"
 _BOX = "flex:1 1 0;min-width:0;border:1px solid #e0e0e0;border-radius:6px;padding:6px 10px"
 _MARKS = {"done": "☑", "doing": "▶", "open": "☐"}
 THOUGHT_CHARS = 300  # of each finished step's thought, in the log
-TAIL_CHARS = 1500  # of the step being streamed
 VALUE_CHARS = 160  # of a tool call's arguments or result
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _value(value: Any) -> str:
@@ -72,43 +65,24 @@ def tool_call_text(call: ToolCall) -> str:
     return text + (f" → {_value(call.result)}" if call.result is not None else "")
 
 
-class TaskDisplay:
+class TaskDisplay(AgentDisplay["TaskResult"]):
     """The live view of one task run (``%%owui task``); call `feed` with each event."""
 
+    css_class = "owui-task"
+
     def __init__(self, model: str, max_iterations: int, *, rich: bool | None = None) -> None:
+        super().__init__("step", rich=rich)
         self.model = model
         self.max_iterations = max_iterations
-        self.rich = live.rich_frontend() if rich is None else rich
-        self.output = live.LiveOutput()
         self.iteration = 0
         self.todo: list[TodoItem] = []
         self.findings: list[str] = []
         self.log: list[str] = []  # HTML lines, one or more per finished step
-        self.current = ""  # text of the answer being streamed
-        self.current_role = "step"
 
     # -- events -------------------------------------------------------------------------
 
-    def start(self) -> None:
-        if self.rich:
-            self.output.update(self._render, force=True)
-        else:
-            _out(f"task with {self.model}, at most {self.max_iterations} steps …")
-
-    def feed(self, event: TaskEvent) -> None:
-        kind = event.kind
-        if kind == "text":
-            first = not self.current
-            self.current += event.text  # type: ignore[attr-defined]
-            self.current_role = event.role  # type: ignore[attr-defined]
-            if self.rich:
-                self.output.update(self._render, force=first)
-            return
-        handler = getattr(self, f"_on_{kind}", None)
-        if handler is not None:
-            handler(event)
-        if self.rich:
-            self.output.update(self._render, force=True)
+    def _start_line(self) -> str:
+        return f"task with {self.model}, at most {self.max_iterations} steps …"
 
     def _on_iteration(self, event: Any) -> None:
         self.iteration = event.iteration
@@ -142,13 +116,13 @@ class TaskDisplay:
         self.todo = list(event.todo)
         if not self.rich:
             for item in self.todo:
-                _out(f"  {_MARKS[item.status]} {item.task}")
+                out(f"  {_MARKS[item.status]} {item.task}")
 
     def _on_findings(self, event: Any) -> None:
         self.findings = list(event.findings)
         if not self.rich:
             for finding in event.new:
-                _out(f"  + {finding}")
+                out(f"  + {finding}")
 
     def _on_tool_calls(self, event: Any) -> None:
         for call in event.calls:
@@ -173,21 +147,16 @@ class TaskDisplay:
         self.current = ""
         self._say(f"\n{event.answer}")
 
-    def _say(self, line: str) -> None:
-        if not self.rich:
-            _out(line)
-
     # -- the end ------------------------------------------------------------------------
 
     def finish(self, result: TaskResult | None, *, url: str | None = None) -> None:
         """The final render: state, log, the answer (or why there is none), figures, link."""
-        self.current = ""
         if result is not None:
             self.todo, self.findings = list(result.todo), list(result.findings)
-        if self.rich:
-            self.output.update(lambda: self._final(result, url), force=True)
-        elif result is not None:
-            _out(outcome_line(result))
+        super().finish(result, url=url)
+
+    def _outcome_line(self, result: TaskResult) -> str:
+        return outcome_line(result)
 
     def _final(self, result: TaskResult | None, url: str | None) -> tuple[str, str]:
         parts = [self._header(), self._state(), self._log_html()]
@@ -199,28 +168,16 @@ class TaskDisplay:
                 s for i in result.iterations for r in i.results for s in r.sources if not s.is_tool
             ]
             parts.append(sources_html(cited))
-        if result is not None and result.error:
-            parts.append(error_html(result.error))
-        foot = [html.escape(outcome_line(result))] if result is not None else []
-        if url:
-            foot.append(link_html(url, "open chat"))
-        if foot:
-            parts.append(f'<div style="{_MUTED};margin-top:4px">{" · ".join(foot)}</div>')
-        return _wrap(parts), self._plain(result)
+        return self._end(parts, result, url)
 
     # -- rendering ----------------------------------------------------------------------
 
     def _render(self) -> tuple[str, str]:
         parts = [self._header(), self._state(), self._log_html()]
         if self.current:
-            tail = self.current[-TAIL_CHARS:]
-            who = "decision model" if self.current_role == "decision" else "step"
-            pre = (
-                f'<pre style="white-space:pre-wrap;{_MUTED};margin:4px 0">{html.escape(tail)}</pre>'
-            )
-            parts.append(f'<div style="{_MUTED}">{who} {self.iteration} …</div>')
-            parts.append(with_cursor(pre))
-        return _wrap(parts), self._plain(None)
+            who = "decision model" if self.role == "decision" else "step"
+            parts += self._tail_html(f"{who} {self.iteration} …")
+        return self._wrap(parts), self._plain(None)
 
     def _header(self) -> str:
         step = (
@@ -251,18 +208,9 @@ class TaskDisplay:
             if result.answer is not None:
                 lines += ["", result.answer]
             lines.append(outcome_line(result))
-        elif self.current:
-            lines += ["", self.current[-TAIL_CHARS:]]
+        else:
+            lines += self._tail_text()
         return "\n".join(lines)
-
-
-def _out(line: str) -> None:
-    """Print for a terminal (the non-rich view): model text with its controls escaped."""
-    print(terminal_safe(line), flush=True)
-
-
-def _wrap(parts: list[str]) -> str:
-    return f'<div class="owui-task">{"".join(p for p in parts if p)}</div>'
 
 
 def outcome_line(result: TaskResult) -> str:

@@ -34,14 +34,13 @@ from ..research_types import (
 from ..task_steps import StepError
 from ..turns import default_title
 from ..types import ChatResult
-from ._stream_base import AsyncStreamBase
+from ._agent_stream import AsyncAgentStreamBase
 
 if TYPE_CHECKING:
-    from .chat_stream import AsyncChatStream
     from .client import AsyncOpenWebUI
 
 
-class AsyncResearchStream(AsyncStreamBase[ResearchEvent]):
+class AsyncResearchStream(AsyncAgentStreamBase[ResearchEvent, ResearchResult]):
     """A research run; iterate it for `ResearchEvent`s, `result` after.
 
         async with client.stream_research("Index types", general_models=["llama3"]) as run:
@@ -52,6 +51,8 @@ class AsyncResearchStream(AsyncStreamBase[ResearchEvent]):
     `abort()` (from any thread or task) stops the answer in flight at its next chunk; that
     answer is saved as stopped and the run ends with status ``"aborted"``.
     """
+
+    _noun = "research"
 
     def __init__(
         self,
@@ -86,51 +87,16 @@ class AsyncResearchStream(AsyncStreamBase[ResearchEvent]):
         # there are none: then the general models are the ones that can use them).
         self.search_params = {k: v for k, v in (search_params or {}).items() if v is not None}
         self.title = title or f"Deep Dive: {default_title(self.topic)}"
-        self.chat = client.chat(
-            general[0], system=system, title=self.title, folder_id=folder_id, tags=tags
+        super().__init__(
+            client.chat(general[0], system=system, title=self.title, folder_id=folder_id, tags=tags)
         )
         self.steps: list[ResearchStep] = []
         self.report: str | None = None
-        self.error: str | None = None
         self._report_result: ChatResult | None = None
-        self._result: ResearchResult | None = None
-        self._current: AsyncChatStream | None = None
-        self._last: ChatResult | None = None
         self._used = {"general": 0, "search": 0}
-        self._aborted = False
-        self._iterator: AsyncIterator[ResearchEvent] | None = None
 
-    def __repr__(self) -> str:
-        state = self._result.status if self._result else "running"
-        return f"<{type(self).__name__} topic={self.topic!r} {state} chat={self.chat.id!r}>"
-
-    @property
-    def result(self) -> ResearchResult:
-        """The run's outcome; available once the stream has ended, however it ended."""
-        if self._result is None:
-            raise RuntimeError("the research has not finished yet: iterate it first")
-        return self._result
-
-    @property
-    def finished(self) -> bool:
-        return self._result is not None
-
-    @property
-    def url(self) -> str | None:
-        """Link to the research chat in the web UI (``None`` until its first answer is saved)."""
-        return self.chat.url
-
-    def abort(self) -> None:
-        """Stop the run: the answer in flight ends at its next chunk and is saved as stopped."""
-        self._aborted = True
-        current = self._current
-        if current is not None:
-            current.abort()
-
-    async def until_done(self) -> ResearchResult:
-        async for _ in self:
-            pass
-        return self.result
+    def _describe(self) -> str:
+        return f"topic={self.topic!r}"
 
     # -- the run ------------------------------------------------------------------------
 
@@ -243,16 +209,9 @@ class AsyncResearchStream(AsyncStreamBase[ResearchEvent]):
     ) -> AsyncIterator[ResearchEvent]:
         """One turn of the chat, streamed as `ResearchText`; its result lands in ``_last``."""
         stream = self.chat.stream(prompt, model=model, **{**self.params, **(extra or {})})
-        self._current, self._last = stream, None
-        if self._aborted:
-            stream.abort()
-        try:
-            async with stream:
-                async for text in stream:
-                    yield ResearchText(step=index, text=text, model=model, role=role)
-        finally:
-            self._current = None
-            self._last = stream.results[0] if stream.results else None
+        async with self._turn(stream):
+            async for text in stream:
+                yield ResearchText(step=index, text=text, model=model, role=role)
 
     def _outcome(self, status: ResearchStatus, duration: float) -> ResearchResult:
         return ResearchResult(

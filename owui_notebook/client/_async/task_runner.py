@@ -56,14 +56,13 @@ from ..task_types import (
 )
 from ..turns import default_title
 from ..types import ChatResult
-from ._stream_base import AsyncStreamBase
+from ._agent_stream import AsyncAgentStreamBase
 
 if TYPE_CHECKING:
-    from .chat_stream import AsyncChatStream
     from .client import AsyncOpenWebUI
 
 
-class AsyncTaskStream(AsyncStreamBase[TaskEvent]):
+class AsyncTaskStream(AsyncAgentStreamBase[TaskEvent, TaskResult]):
     """A task run; iterate it for `TaskEvent`s as the steps stream, `result` after.
 
         async with client.stream_task("Plan a data migration", "llama3") as run:
@@ -74,6 +73,8 @@ class AsyncTaskStream(AsyncStreamBase[TaskEvent]):
     `abort()` (from any thread or task) stops the answer in flight at its next chunk; that
     answer is saved as stopped and the run ends with status ``"aborted"``.
     """
+
+    _noun = "task"
 
     def __init__(
         self,
@@ -116,57 +117,22 @@ class AsyncTaskStream(AsyncStreamBase[TaskEvent]):
         self.params = {k: v for k, v in (params or {}).items() if v is not None}
         self._client = client
         instructions = TASK_SYSTEM + (f"\n\n{system.strip()}" if system and system.strip() else "")
-        self.chat = client.chat(
-            model,
-            system=instructions,
-            title=title or f"Task: {default_title(self.question)}",
-            folder_id=folder_id,
-            tags=tags,
+        super().__init__(
+            client.chat(
+                model,
+                system=instructions,
+                title=title or f"Task: {default_title(self.question)}",
+                folder_id=folder_id,
+                tags=tags,
+            )
         )
         self.todo: list[TodoItem] = []
         self.findings: list[str] = []
         self.iterations: list[TaskIteration] = []
-        self.error: str | None = None
-        self._result: TaskResult | None = None
-        self._current: AsyncChatStream | None = None
-        self._last: ChatResult | None = None
         self._carry_on = ""
-        self._aborted = False
-        self._iterator: AsyncIterator[TaskEvent] | None = None
 
-    def __repr__(self) -> str:
-        state = self._result.status if self._result else "running"
-        return f"<{type(self).__name__} model={self.model!r} {state} chat={self.chat.id!r}>"
-
-    @property
-    def result(self) -> TaskResult:
-        """The run's outcome; available once the stream has ended, however it ended."""
-        if self._result is None:
-            raise RuntimeError("the task has not finished yet: iterate it first")
-        return self._result
-
-    @property
-    def finished(self) -> bool:
-        """Whether the run has ended (and `result` is there)."""
-        return self._result is not None
-
-    @property
-    def url(self) -> str | None:
-        """Link to the task's chat in the web UI (``None`` until its first answer is saved)."""
-        return self.chat.url
-
-    def abort(self) -> None:
-        """Stop the run: the answer in flight ends at its next chunk and is saved as stopped."""
-        self._aborted = True
-        current = self._current
-        if current is not None:
-            current.abort()
-
-    async def until_done(self) -> TaskResult:
-        """Run the task to its end (reading every event) and return its `TaskResult`."""
-        async for _ in self:
-            pass
-        return self.result
+    def _describe(self) -> str:
+        return f"model={self.model!r}"
 
     # -- the run ------------------------------------------------------------------------
 
@@ -357,16 +323,11 @@ class AsyncTaskStream(AsyncStreamBase[TaskEvent]):
         if system:
             params["system"] = system
         stream = self.chat.stream(prompt, model=use, **params)
-        self._current, self._last = stream, None
-        if self._aborted:
-            stream.abort()
         try:
-            async with stream:
+            async with self._turn(stream):
                 async for text in stream:
                     yield TextDelta(iteration=iteration.index, text=text, model=use, role=role)
         finally:
-            self._current = None
-            self._last = stream.results[0] if stream.results else None
             if self._last is not None and role in ("step", "retry"):
                 iteration.results.append(self._last)
 

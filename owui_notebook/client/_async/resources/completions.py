@@ -10,6 +10,23 @@ from .._resource import AsyncResource
 from ..completion_stream import AsyncCompletionStream
 
 
+def turn_body(
+    model: str,
+    messages: list[dict[str, Any]],
+    chat_id: str,
+    message_id: str,
+    session_id: str | None,
+) -> dict[str, Any]:
+    """The body of a call about one saved turn (outlet filters, actions), as the web UI's."""
+    return {
+        "model": model,
+        "messages": messages,
+        "chat_id": chat_id,
+        "id": message_id,
+        "session_id": session_id,
+    }
+
+
 class AsyncCompletions(AsyncResource):
     """Raw chat completions (``client.completions``): nothing is saved as a chat."""
 
@@ -40,13 +57,7 @@ class AsyncCompletions(AsyncResource):
         """Run the server's outlet filters over a finished turn (``/api/chat/completed``),
         as the web UI did after each answer up to 0.8; returns the messages as the filters
         left them. Newer servers run the filters inline and keep this for integrations."""
-        body = {
-            "model": model,
-            "messages": messages,
-            "chat_id": chat_id,
-            "id": message_id,
-            "session_id": session_id,
-        }
+        body = turn_body(model, messages, chat_id, message_id, session_id)
         result = await self._http.request("POST", "/api/chat/completed", json=body)
         return result if isinstance(result, dict) else {"messages": messages}
 
@@ -62,11 +73,5 @@ class AsyncCompletions(AsyncResource):
     ) -> Any:
         """Run a server action function (the buttons under an answer in the web UI) on a
         message; returns what the action returns."""
-        body = {
-            "model": model,
-            "messages": messages,
-            "chat_id": chat_id,
-            "id": message_id,
-            "session_id": session_id,
-        }
+        body = turn_body(model, messages, chat_id, message_id, session_id)
         return await self._http.request("POST", f"/api/chat/actions/{action_id}", json=body)
