@@ -265,7 +265,11 @@ class Chats(Resource):
 
     def share(self, chat_id: str) -> ChatRecord:
         """Create a share link; the record's ``share_id`` names it (``/s/<share_id>``)."""
-        return _record(self._post(f"{_BASE}/{chat_id}/share"))
+        record = _record(self._post(f"{_BASE}/{chat_id}/share"))
+        if record.share_id is None and (record.user_id or "").startswith("shared-"):
+            # Some releases (0.7) answer with the shared copy, not the chat that was shared.
+            return self.get(chat_id)
+        return record
 
     def unshare(self, chat_id: str) -> bool:
         return bool(self._delete(f"{_BASE}/{chat_id}/share"))
