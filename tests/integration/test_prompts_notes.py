@@ -22,6 +22,7 @@ from owui_notebook.client import (
     UnsupportedFeatureError,
     expand_prompt,
 )
+from owui_notebook.client.features import parse_version
 from owui_notebook.testing.bootstrap import signed_in_client
 
 
@@ -52,7 +53,8 @@ def test_prompt_lifecycle_on_every_version(client_any, cleanup):
     assert created.command == command and created.name == "Summarize"
 
     stored = {p["command"].lstrip("/"): p for p in _raw_prompts(client_any)}[command]
-    legacy = client_any.version().startswith("0.6.")
+    # Up to 0.7 prompts are keyed by their command, stored with its slash.
+    legacy = parse_version(client_any.version()) < (0, 8)
     assert stored["command"] == (f"/{command}" if legacy else command)
     assert stored["content"] == "Summarize {{topic}} for {{USER_NAME}}."
     assert stored.get("title" if legacy else "name") == "Summarize"
