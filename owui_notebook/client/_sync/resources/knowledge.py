@@ -183,9 +183,9 @@ class Knowledge(Resource):
             version = self._client.version()
             raise UnsupportedFeatureError(
                 f"this server (Open WebUI {version}) always deletes a file taken out of a "
-                "knowledge base; keeping it needs Open WebUI >= 0.9",
+                "knowledge base; keeping it needs a newer Open WebUI (0.7.2 keeps it)",
                 feature="knowledge_keep_removed_file",
-                needs="0.9",
+                needs="0.7.2",
                 have=version,
             )
         file_id = self._file_id(current, file)
