@@ -134,17 +134,22 @@ def parse_junit(path: Path) -> dict[str, dict[str, str]]:
     return tests
 
 
-def run_version(version: str, extra: list[str]) -> Path:
-    """Install ``version`` if needed, run the tests against it, store and return the result."""
+def run_version(version: str, extra: list[str], *, merge: bool = False) -> Path:
+    """Install ``version`` if needed, run the tests against it, store and return the result.
+
+    With `merge`, the outcomes replace only those of the same tests in the stored result (a
+    re-run of some modules after a fix); otherwise the stored result is replaced."""
     from owui_notebook.sandbox.install import ensure_server_venv
 
     ensure_server_venv(version, log=lambda m: print(f"[compat] {m}", flush=True))
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="owui-compat-") as tmp:
         junit = Path(tmp) / "junit.xml"
+        paths = [a for a in extra if a.startswith("tests/")] or list(TEST_PATHS)
+        options = [a for a in extra if not a.startswith("tests/")]
         argv = [
-            sys.executable, "-m", "pytest", *TEST_PATHS, f"--owui-versions={version}",
-            f"--junitxml={junit}", "-p", "no:cacheprovider", "-q", "-rfE", *extra,
+            sys.executable, "-m", "pytest", *paths, f"--owui-versions={version}",
+            f"--junitxml={junit}", "-p", "no:cacheprovider", "-q", "-rfE", *options,
         ]  # fmt: skip
         # CI=1: a missing browser fails the web UI tests instead of skipping them.
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
@@ -155,10 +160,16 @@ def run_version(version: str, extra: list[str]) -> Path:
             raise SystemExit(f"pytest wrote no results for {version} (exit {code})")
         tests = parse_junit(junit)
     out = RESULTS / f"{version}.json"
+    seconds = round(time.monotonic() - started)
+    if merge and out.exists():
+        old = json.loads(out.read_text())
+        tests = {**old["tests"], **tests}
+        extra = [*old.get("pytest_args", []), "then again:", *extra]
+        seconds += old.get("seconds", 0)
     result = {
         "version": version,
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
-        "seconds": round(time.monotonic() - started),
+        "seconds": seconds,
         "pytest_args": extra,
         "tests": dict(sorted(tests.items())),
     }
@@ -266,11 +277,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--versions", default=",".join(VERSIONS), help="comma-separated")
     parser.add_argument("--table-only", action="store_true", help="only rewrite the table")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the stored outcomes of tests not run now"
+    )
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
     args = parser.parse_args(argv)
     if not args.table_only:
         for version in [v.strip() for v in args.versions.split(",") if v.strip()]:
-            print(f"[compat] stored {run_version(version, args.pytest_args)}", flush=True)
+            stored = run_version(version, args.pytest_args, merge=args.merge)
+            print(f"[compat] stored {stored}", flush=True)
             TABLE.write_text(render(load_results()))
     TABLE.write_text(render(load_results()))
     print(f"[compat] wrote {TABLE.relative_to(ROOT)}")
