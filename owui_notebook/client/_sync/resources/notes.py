@@ -52,15 +52,6 @@ class Notes(Resource):
         if self._available:
             return
         info = self._client.server_info()
-        switched_off = UnsupportedFeatureError(
-            f"notes are switched off on this server (Open WebUI {info.version}): "
-            "an admin can switch them on in Admin Panel › Settings › General",
-            feature="notes",
-            have=info.version,
-        )
-        # 0.7 keeps serving notes that the admin switched off: honour the switch.
-        if info.features.get("enable_notes") is False:
-            raise switched_off
         try:  # releases without notes answer the web page (or 404) here
             self._get(f"{_BASE}/", page=1)
         except (UnexpectedResponseError, NotFoundError):
@@ -73,7 +64,12 @@ class Notes(Resource):
         except APIStatusError as exc:
             if "disabled" not in str(exc.detail or "").lower():
                 raise
-            raise switched_off from None
+            raise UnsupportedFeatureError(
+                f"notes are switched off on this server (Open WebUI {info.version}): "
+                "an admin can switch them on in Admin Panel › Settings › General",
+                feature="notes",
+                have=info.version,
+            ) from None
         self._available = True
 
     def url(self, note_id: str) -> str:
