@@ -17,6 +17,7 @@ import argparse
 import fnmatch
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -134,6 +135,10 @@ def parse_junit(path: Path) -> dict[str, dict[str, str]]:
     return tests
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_version(version: str, extra: list[str], *, merge: bool = False) -> Path:
     """Install ``version`` if needed, run the tests against it, store and return the result.
 
@@ -155,7 +160,9 @@ def run_version(version: str, extra: list[str], *, merge: bool = False) -> Path:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": "1"}
         print(f"[compat] Open WebUI {version}: {' '.join(argv[2:])}", flush=True)
         started = time.monotonic()
-        code = subprocess.call(argv, cwd=ROOT, env=env)
+        # Started in the background by a shell, this process ignores SIGINT, and so would
+        # pytest and the clients the Ctrl-C tests interrupt: give them the default back.
+        code = subprocess.call(argv, cwd=ROOT, env=env, preexec_fn=_default_sigint)
         if not junit.exists():
             raise SystemExit(f"pytest wrote no results for {version} (exit {code})")
         tests = parse_junit(junit)
