@@ -169,16 +169,19 @@ def run_version(version: str, extra: list[str], *, merge: bool = False) -> Path:
         tests = parse_junit(junit)
     out = RESULTS / f"{version}.json"
     seconds = round(time.monotonic() - started)
+    reruns: list[list[str]] = []
     if merge and out.exists():
         old = json.loads(out.read_text())
         tests = {**old["tests"], **tests}
-        extra = [*old.get("pytest_args", []), "then again:", *extra]
+        reruns = [*old.get("reruns", []), extra]
+        extra = old.get("pytest_args", [])
         seconds += old.get("seconds", 0)
     result = {
         "version": version,
         "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "seconds": seconds,
         "pytest_args": extra,
+        "reruns": reruns,
         "tests": dict(sorted(tests.items())),
     }
     out.write_text(json.dumps(result, indent=1) + "\n")
@@ -269,6 +272,9 @@ def render(results: dict[str, dict]) -> str:
         summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
         args = f", pytest {' '.join(data['pytest_args'])}" if data.get("pytest_args") else ""
         lines.append(f"- {version}: {data['date']}, {summary}, {data['seconds']} s{args}")
+        for rerun in data.get("reruns", []):
+            names = ", ".join(Path(a).stem if a.startswith("tests/") else a for a in rerun)
+            lines.append(f"  (after fixes, these ran again and their outcomes count: {names})")
         unmapped = [k for k in data["tests"] if row_of(k) is None]
         if unmapped:
             lines.append(f"  (in no row: {', '.join(sorted(unmapped))})")
