@@ -514,8 +514,14 @@ class KnowledgeBase(ServerModel):
 
     @property
     def legacy(self) -> bool:
-        """Whether the server keeps file ids in ``data`` and access in ``access_control``
-        (Open WebUI up to 0.6) rather than in tables of their own (0.9+)."""
+        """Whether the server keeps access in the record's ``access_control`` (up to 0.7; an
+        update then overwrites it with the form) rather than in a table of its own (0.8+)."""
         return "access_grants" not in self.model_fields_set and (
             "data" in self.model_fields_set or "access_control" in self.model_fields_set
         )
+
+    @property
+    def files_inline(self) -> bool:
+        """Whether the server keeps the file ids in ``data`` and sends the files with the
+        record (up to 0.6) rather than paging them from a table of their own (0.7+)."""
+        return "data" in self.model_fields_set and "access_grants" not in self.model_fields_set

@@ -103,6 +103,8 @@ def server_env(
         # 0.12 spells the API-key switch ENABLE_API_KEYS (off by default), 0.6 ENABLE_API_KEY.
         "ENABLE_API_KEYS": "True",
         "ENABLE_API_KEY": "True",
+        # 0.7 asks for this permission even of admins before it makes an API key.
+        "USER_PERMISSIONS_FEATURES_API_KEYS": "True",
         "ENABLE_SIGNUP": "True",
         "ENABLE_VERSION_UPDATE_CHECK": "False",
         # The environment wins over whatever a reused data dir persisted.

@@ -75,6 +75,12 @@ def web_ui_chat(box: Any, chat_id: str, *, screenshot: str) -> Iterator[Any]:
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.add_init_script(f"localStorage.setItem('token', {json.dumps(token)})")
+            # The "what's new" pop-up may open at any moment after load (0.7.2: after the
+            # answer showed) and then swallows clicks: close it whenever it is in the way.
+            page.add_locator_handler(
+                page.get_by_role("button", name="Okay, Let's Go!"),
+                lambda button: button.click(),
+            )
             page.goto(f"{box.url}/c/{chat_id}")
             try:
                 yield page

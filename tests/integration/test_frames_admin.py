@@ -149,9 +149,10 @@ def test_analytics_frames_agree_with_the_chats(owui_sandbox_any):
             with pytest.raises(UnsupportedFeatureError, match=r"needs Open WebUI >= 0\.8\.0"):
                 analytics_summary_frame(client, start, source="server")
             return
-        # 0.9.5 records a chat's messages in its analytics table when the chat is created
-        # or imported, not when it is updated: the engine's second turn is missing there.
-        updates_recorded = parse_version(version) >= (0, 12)
+        # Up to 0.9.5 the server records a chat's messages in its analytics table when the chat
+        # is created or imported, not when it is updated: the engine's second turn is missing
+        # there. 0.9.6 and later (compatibility run) record updates too.
+        updates_recorded = parse_version(version) >= (0, 9, 6)
         check = analytics_crosscheck_frame(client, start, end).set_index("model")
         assert check.loc["alpha"].tolist() == ([4, 4, 0] if updates_recorded else [3, 4, 1])
         assert check.loc["beta"].tolist() == [1, 1, 0]

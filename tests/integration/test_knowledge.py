@@ -58,8 +58,10 @@ def test_add_and_remove_files(client_any, tmp_path, tag):
         assert sorted(f.filename for f in client_any.knowledge.files(kb)) == ["one.txt", "two.txt"]
         client_any.knowledge.remove_file(kb, "one.txt")
         assert [f.filename for f in client_any.knowledge.files(kb)] == ["two.txt"]
-        if client_any.knowledge.get(kb).legacy:
-            with pytest.raises(UnsupportedFeatureError, match=r"always deletes .* >= 0\.9"):
+        if client_any.knowledge.get(kb).files_inline:
+            with pytest.raises(
+                UnsupportedFeatureError, match=r"always deletes .* newer Open WebUI \(0\.7\.2"
+            ):
                 client_any.knowledge.remove_file(kb, b, delete_file=False)
         else:
             client_any.knowledge.remove_file(kb, b, delete_file=False)

@@ -48,9 +48,9 @@ def test_chat_with_a_tool_runs_it_on_the_server_and_saves_its_use(
     (selection,) = selections(provider_any)
     assert '"name":"add"' in selection["messages"][0]["content"].replace(" ", "")
     # ... the server ran it, and the answering model got its result as context.
-    # (Before 0.9 the server names a tool's source "TOOL:<id>/<function>".)
+    # (0.6.15 names a tool's source "TOOL:<id>/<function>"; 0.6.43 and later drop "TOOL:".)
     name = f"{calculator.id}/add"
-    shown = name if parse_version(client_any.version()) >= (0, 9) else f"TOOL:{name}"
+    shown = name if parse_version(client_any.version()) >= (0, 6, 43) else f"TOOL:{name}"
     # (0.12 puts the context into the user message, 0.6 into a system message.)
     answering = provider_any.answer_requests()[-1]
     context = "\n".join(str(m["content"]) for m in answering["messages"])

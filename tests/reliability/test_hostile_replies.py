@@ -91,6 +91,8 @@ MALFORMED = {
     ),
     "an error event": (COMPLETIONS, SSE, sse({"error": {"message": "GPU melted"}}), "GPU melted"),
     "HTML instead of a stream": (COMPLETIONS, "text/html", "<html>login</html>", "web page"),
+    # What 0.7.2 answers when its own handling of the request fails: no model ran.
+    "null instead of an answer": (COMPLETIONS, "application/json", "null", "gave no answer"),
     "a truncated saved chat": (
         "/api/v1/chats/new",
         "application/json",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -168,7 +169,13 @@ class CompletionStream(StreamBase[str]):
 
     def _take_whole(self, body: Any) -> str:
         if not isinstance(body, dict):
-            return ""
+            # Open WebUI answers 200 and `null` when its own handling of the request failed
+            # (0.7.2 for workspace models): no model ran, so this is no (empty) answer.
+            raise ModelError(
+                f"model {self.model!r} gave no answer: the server replied {json.dumps(body)[:40]} "
+                "instead of one (its log says why)",
+                model=self.model,
+            )
         if body.get("error") or body.get("detail"):
             raise ModelError(f"model {self.model!r} failed: {error_text(body)}", model=self.model)
         choice = (body.get("choices") or [{}])[0] or {}

@@ -13,6 +13,7 @@ from ...errors import (
     BadRequestError,
     ConfigurationError,
     NotFoundError,
+    ServerError,
     UnexpectedResponseError,
     UnsupportedFeatureError,
 )
@@ -255,9 +256,26 @@ class AsyncChats(AsyncResource):
 
     async def update_message(self, chat_id: str, message_id: str, content: str) -> ChatRecord:
         """Replace one message's content in place."""
-        return _record(
-            await self._post(f"{_BASE}/{chat_id}/messages/{message_id}", {"content": content})
-        )
+        try:
+            return _record(
+                await self._post(f"{_BASE}/{chat_id}/messages/{message_id}", {"content": content})
+            )
+        except ServerError:
+            # 0.7.2's endpoint fails (500) before it saves anything: it passes the database
+            # layer an argument that it does not take. Edit the message in the chat instead.
+            record = await self.get(chat_id)
+            if message_id not in record.messages:
+                raise
+            history = record.history
+            history["messages"][message_id] = {**record.messages[message_id], "content": content}
+            body: dict[str, Any] = {"history": history}
+            if isinstance(record.chat.get("messages"), list):  # the legacy flat copy
+                body["messages"] = [
+                    {**m, "content": content} if m.get("id") == message_id else m
+                    for m in record.chat["messages"]
+                    if isinstance(m, dict)
+                ]
+            return await self.update(chat_id, body)
 
     async def clone(self, chat_id: str, *, title: str | None = None) -> ChatRecord:
         return _record(await self._post(f"{_BASE}/{chat_id}/clone", {"title": title}))
@@ -405,9 +423,10 @@ class AsyncChats(AsyncResource):
     async def share(self, chat_id: str) -> ChatRecord:
         """Create a share link; the record's ``share_id`` names it (``/s/<share_id>``)."""
         record = _record(await self._post(f"{_BASE}/{chat_id}/share"))
-        if not record.share_id and record.id != chat_id:
-            # Up to 0.6 the answer is the shared copy (its id is the share id): the chat
-            # itself is what callers expect, with share_id set.
+        copy = record.id != chat_id or (record.user_id or "").startswith("shared-")
+        if not record.share_id and copy:
+            # Up to 0.8 the answer may be the shared copy (0.6: its id is the share id; 0.7:
+            # a "shared-" owner): the chat itself is what callers expect, with share_id set.
             record = await self.get(chat_id)
         return record
 

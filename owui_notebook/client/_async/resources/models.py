@@ -113,11 +113,14 @@ class AsyncModels(AsyncResource):
         Returns its stored settings."""
         if not model_id or any(c.isspace() for c in model_id):
             raise ConfigurationError(f"a model id needs no spaces: {model_id!r}")
-        meta: dict[str, Any] = {"profile_image_url": "/static/favicon.png"}
+        # Capabilities always as an object: the server stores a missing one as null, and
+        # 0.7.2 then fails every chat with the model ('NoneType' object has no attribute 'get').
+        meta: dict[str, Any] = {
+            "profile_image_url": "/static/favicon.png",
+            "capabilities": dict(capabilities or {}),
+        }
         if description is not None:
             meta["description"] = description
-        if capabilities is not None:
-            meta["capabilities"] = capabilities
         form = {
             "id": model_id,
             "base_model_id": base_model,
@@ -157,6 +160,7 @@ class AsyncModels(AsyncResource):
         if system is not None:
             new_params["system"] = system
         meta = dict(current.get("meta") or {})
+        meta["capabilities"] = meta.get("capabilities") or {}  # see `create`
         if description is not None:
             meta["description"] = description
         form = {

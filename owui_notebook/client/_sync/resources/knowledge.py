@@ -4,8 +4,9 @@
 
 One interface on every release. Where the server's API changed, this module hides it:
 the listing is one list up to 0.6 and pages of ``{items, total}`` from 0.9; a knowledge
-base's files come with it up to 0.6 and from ``/{id}/files`` (paged) from 0.9; updating a
-0.6 knowledge base must send back its file ids and access, or the server drops them.
+base's files come with it up to 0.6 and from ``/{id}/files`` (paged) from 0.7; updating a
+knowledge base up to 0.7 must send back its access (and on 0.6 its file ids), or the server
+drops them.
 """
 
 from __future__ import annotations
@@ -103,8 +104,9 @@ class Knowledge(Resource):
         if not current.legacy:
             self._post(f"{_BASE}/{current.id}/update", body)
             return self.get(current.id)
-        # 0.6 overwrites every column with the form: send back what must not change.
-        body["data"] = current.data
+        # Up to 0.7 the form overwrites every column: send back what must not change.
+        if current.files_inline:
+            body["data"] = current.data
         body["access_control"] = current.access_control
         try:
             self._post(f"{_BASE}/{current.id}/update", body)
@@ -158,9 +160,9 @@ class Knowledge(Resource):
     def files(self, kb: KnowledgeRef) -> builtins.list[FileRecord]:
         """The files in a knowledge base, every page."""
         current = self.get(kb)
-        # Up to 0.6 the files come with the knowledge base; later, pages of their own.
+        # Up to 0.6 the files come with the knowledge base; from 0.7, pages of their own.
         rows = current.files or []
-        if not current.legacy:
+        if not current.files_inline:
             rows = self._all_pages(f"{_BASE}/{current.id}/files")
         return [_file_record(r) for r in rows if isinstance(r, dict) and r.get("id")]
 
@@ -194,13 +196,13 @@ class Knowledge(Resource):
         it; asking it to keep the file there raises `UnsupportedFeatureError`.
         """
         current = self.get(kb)
-        if current.legacy and not delete_file:
+        if current.files_inline and not delete_file:
             version = self._client.version()
             raise UnsupportedFeatureError(
                 f"this server (Open WebUI {version}) always deletes a file taken out of a "
-                "knowledge base; keeping it needs Open WebUI >= 0.9",
+                "knowledge base; keeping it needs a newer Open WebUI (0.7.2 keeps it)",
                 feature="knowledge_keep_removed_file",
-                needs="0.9",
+                needs="0.7.2",
                 have=version,
             )
         file_id = self._file_id(current, file)

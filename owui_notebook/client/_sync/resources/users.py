@@ -107,8 +107,13 @@ class Users(Resource):
             "name": current.name if name is None else name,
             "email": current.email if email is None else email,
         }
-        if current.profile_image_url is not None:  # listed (and required) up to 0.8 only
-            form["profile_image_url"] = current.profile_image_url
+        # Required up to 0.8, but listed by 0.6 only: 0.7 and 0.8 give it for one user.
+        image = current.profile_image_url
+        if image is None:
+            one = self._get(f"{_BASE}/{user_id}")
+            image = one.get("profile_image_url") if isinstance(one, dict) else None
+        if isinstance(image, str):
+            form["profile_image_url"] = image
         return User.model_validate(self._post(f"{_BASE}/{user_id}/update", form))
 
     def set_role(self, user_id: str, role: str) -> User:
