@@ -237,7 +237,8 @@ def render(results: dict[str, dict]) -> str:
     lines = [
         "# Compatibility: every Open WebUI release line",
         "",
-        "Made by `python scripts/compat.py` (see [Development](development.md#every-open-webui-release-line)): the "
+        "Made by `python scripts/compat.py` (see "
+        "[Development](development.md#every-open-webui-release-line)): the "
         "integration, magics and web UI tests run against the newest release of each minor line, "
         "with the deterministic provider behind a real server. *works*: every test of the "
         "feature passed; *needs >= X*: the server lacks it and the client says so in one line "
