@@ -38,6 +38,7 @@ DEMO_KNOBS: dict[str, dict[str, Any]] = {
     },
     "planner": {"ttft": 0.5, "tokens_per_second": 60, "name": "Planner (demo model)"},
     "judge": {"ttft": 0.5, "tokens_per_second": 60, "name": "Judge (demo model)"},
+    "researcher": {"ttft": 0.5, "tokens_per_second": 60, "name": "Researcher (demo model)"},
 }
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#'-]*")
