@@ -26,9 +26,15 @@ class RetryPolicy:
             return False
         return idempotent or status == 429
 
-    def retry_transport(self, *, attempt: int, idempotent: bool, connect_failed: bool) -> bool:
-        # A refused connection never reached the server, so any method is safe to resend.
-        return attempt < self.max_retries and (idempotent or connect_failed)
+    def retry_transport(
+        self, *, attempt: int, idempotent: bool, connect_failed: bool, stale: bool = False
+    ) -> bool:
+        # A refused connection never reached the server, so any method is safe to resend; so
+        # is a request that a kept-alive connection lost before any answer (`stale`: the
+        # server had closed it meanwhile), once, as browsers do.
+        if attempt >= self.max_retries:
+            return False
+        return idempotent or connect_failed or (stale and attempt == 0)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         if retry_after is not None:

@@ -134,3 +134,80 @@ def test_open_webui_0_9_5_missing_chat_id_bug_is_worked_around_once():
     with client.completions.stream("m", messages, chat_id="mine") as stream:
         assert "".join(stream) == "ok"
     assert bodies[-1]["chat_id"] == "mine"  # a caller's own chat_id is never replaced
+
+
+class _KeepAliveThenReset:
+    """A real HTTP/1.1 server on loopback: each connection answers its first request and
+    keeps the connection open, then resets it (RST, no answer) on the next request, as a
+    server that dropped an idle kept-alive connection does. Counts what it answered."""
+
+    def __init__(self):
+        import socket
+
+        self.answered = []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self._thread = __import__("threading").Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        import threading
+
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn):
+        import socket
+        import struct
+
+        with conn:
+            for turn in range(2):
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                while len(body) < length:
+                    body += conn.recv(65536)
+                if turn == 1:  # the kept-alive connection, dropped with RST, unanswered
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    return
+                self.answered.append(head.split(b"\r\n")[0].decode())
+                payload = b'{"id": "c1"}'
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: " + str(len(payload)).encode() + b"\r\n\r\n" + payload
+                )
+
+    def close(self):
+        self.sock.close()
+
+
+def test_a_post_on_a_kept_alive_connection_the_server_dropped_is_sent_again_once():
+    """A non-idempotent request (a chat save) that a stale kept-alive connection lost before
+    any answer never reached the server's handler: it is sent again on a new connection,
+    once. Failed before: TransportError 'Connection reset by peer' and the save was lost."""
+    from owui_notebook.client._settings import Settings
+    from owui_notebook.client._sync._http import HTTP
+
+    server = _KeepAliveThenReset()
+    http = HTTP(Settings(base_url=server.url, api_key=KEY, max_retries=2))
+    try:
+        assert http.request("POST", "/api/v1/chats/new", json={"chat": {}}) == {"id": "c1"}
+        # Same connection, kept alive: reset unanswered, then sent again on a new one.
+        assert http.request("POST", "/api/v1/chats/new", json={"chat": {}}) == {"id": "c1"}
+        assert server.answered == ["POST /api/v1/chats/new HTTP/1.1"] * 2
+    finally:
+        http.close()
+        server.close()

@@ -24,6 +24,16 @@ from .._settings import Settings
 from ..errors import register_secret, status_error, unsendable_request
 from ..quirks import applies_to, needs_local_chat_id, with_local_chat_id
 
+# A kept-alive connection that the server closed meanwhile fails the next request with one
+# of these before any answer; httpcore's trace tells a new connection (its connect events)
+# and an answer begun (its response headers) apart from that.
+_LOST_BEFORE_ANSWER = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+_TRACED = (
+    "connect_tcp.started",
+    "connect_unix_socket.started",
+    "receive_response_headers.complete",
+)
+
 
 class AsyncHTTP:
     """Owns the connection pool; every request of a client goes through `request` or `stream`."""
@@ -109,12 +119,20 @@ class AsyncHTTP:
         request = build()
         attempt = 0
         while True:
+            seen: list[str] = []  # httpcore's trace: new connections, answers begun
+            request.extensions["trace"] = lambda event, info, seen=seen: (
+                seen.append(event) if event.endswith(_TRACED) else None
+            )
             try:
                 response = await self._client.send(request, stream=stream)
             except httpx.TransportError as exc:
                 error, connect_failed = transport_error(exc, method, path, self.settings.base_url)
+                stale = not seen and isinstance(exc, _LOST_BEFORE_ANSWER)
                 if self.retry.retry_transport(
-                    attempt=attempt, idempotent=idempotent, connect_failed=connect_failed
+                    attempt=attempt,
+                    idempotent=idempotent,
+                    connect_failed=connect_failed,
+                    stale=stale,
                 ):
                     await AsyncBackend.sleep(self.retry.delay(attempt))
                     attempt += 1
