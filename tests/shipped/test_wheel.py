@@ -41,7 +41,7 @@ def test_the_wheel_ships_the_notebooks_and_runs_the_demo_outside_the_clone(own_c
     metadata = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith(".dist-info/METADATA"))
     )
-    assert b"License-Expression: MIT" in metadata and b"Project-URL: Source" in metadata
+    assert b"License-Expression: MIT" in metadata and b"Classifier: Typing :: Typed" in metadata
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=TIMEOUT)
