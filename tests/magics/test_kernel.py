@@ -62,8 +62,10 @@ def test_interrupting_the_kernel_mid_stream_keeps_a_stopped_answer(
         msg_id = kc.execute(CELLS[kind])
         wait_for(kc, msg_id, updates_with("says:"), timeout=30)
         stopped_after = interrupt(km, kc, msg_id)
-        # Loose bound (shared machines); the budget is a second, measured as a figure.
-        assert stopped_after < 5, stopped_after
+        # Only "it stopped, it did not run on": the whole answer takes 20 s, and a stop now
+        # waits for the partial answer's save. The budget (a second) is a reported figure,
+        # never a timed assertion on a shared machine.
+        assert stopped_after < 15, stopped_after
 
         last = "_owui" if kind == "chat" else "_owui[0]"
         check = run(kc, f"print({last}.chat_id, {last}.stopped)")

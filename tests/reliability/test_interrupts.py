@@ -59,7 +59,9 @@ def test_kernel_interrupts_at_random_points_leave_a_valid_chat(
         "stop_median_s": round(statistics.median(stop_times), 3),
         "stop_max_s": round(max(stop_times), 3),
     }
-    assert max(stop_times) < 5, stop_times  # loose (shared machine); the figure is reported
+    # Only "it stopped, it did not run on" (the whole answer takes 20 s; a stop waits for the
+    # save): the budget is the reported figure, never a timed assertion on a shared machine.
+    assert max(stop_times) < 15, stop_times
 
 
 @pytest.mark.timeout(300)
