@@ -11,12 +11,7 @@ deterministic models echo it back). Needs Debian's chromium and the playwright p
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,8 +19,8 @@ import httpx
 import nbformat
 import pytest
 
-from owui_notebook.sandbox.server import free_port
 from owui_notebook.testing.browser import artifacts_dir, launch, playwright_or_skip
+from tests.helpers.jupyterlab import jupyterlab_server, kernel_path_env
 
 PAYLOAD = (
     'Hi **there** <img src=x onerror="window.__owuiXss=1"> '
@@ -37,71 +32,13 @@ MODELS = ["alpha", "beta", "gamma"]
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory, owui_sandbox):
     """JupyterLab on 127.0.0.1 with a token; its kernels reach the test server via env."""
-    tmp_path = tmp_path_factory.mktemp("jupyterlab")
-    port, token = free_port(), secrets.token_hex(16)
-    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    # No "get Jupyter news?" toast over the panel, and no update check on a closed network.
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
     env = {
-        **os.environ,
+        **kernel_path_env(),
         "OWUI_URL": owui_sandbox.url,
         "OWUI_API_KEY": owui_sandbox.api_key,
-        # Kernels start "python" from PATH: the interpreter running the tests.
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
     }
-    log = (tmp_path / "jupyterlab.log").open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={notebooks}",
-            f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
-            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-            "--LabApp.news_url=",
-            "--LabApp.extension_manager=readonly",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited: {(tmp_path / 'jupyterlab.log').read_text()}")
-            try:
-                if httpx.get(f"{base}/api/status", params={"token": token}).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("JupyterLab did not answer within 90 s")
-            time.sleep(0.5)
-        yield base, token, notebooks
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with jupyterlab_server(tmp_path_factory.mktemp("jupyterlab"), env, wait=90) as lab:
+        yield lab.base, lab.token, lab.root
 
 
 def write_notebook(folder: Path, name: str, sources: list[str] | None = None) -> str:

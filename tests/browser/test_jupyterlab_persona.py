@@ -12,21 +12,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.helpers.jupyterlab import jupyterlab_server
+
 pytest.importorskip("jupyter_ai_persona_manager")
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 from owui_notebook.client import validate_history  # noqa: E402
 from owui_notebook.jupyter_ai.session import STATE_KEY  # noqa: E402
-from owui_notebook.sandbox.server import free_port  # noqa: E402
 from owui_notebook.testing.browser import (  # noqa: E402
     artifacts_dir,
     launch,
@@ -55,14 +53,6 @@ def entry_point_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, owui_sandbox):
     tmp_path = tmp_path_factory.mktemp("persona-lab")
-    port, token = free_port(), secrets.token_hex(16)
-    settings = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    root = tmp_path / "root"
-    root.mkdir()
     path = os.pathsep.join(
         p for p in (str(ROOT), str(entry_point_dir(tmp_path)), os.environ.get("PYTHONPATH")) if p
     )
@@ -71,56 +61,9 @@ def lab(tmp_path_factory, owui_sandbox):
         "OWUI_URL": owui_sandbox.url,
         "OWUI_API_KEY": owui_sandbox.api_key,
         "PYTHONPATH": path,
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
     }
-    log_path = tmp_path / "jupyterlab.log"
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--allow-root",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root}",
-            f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
-            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-            "--LabApp.news_url=",
-            "--LabApp.extension_manager=readonly",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited: {log_path.read_text()}")
-            try:
-                if httpx.get(f"{base}/api/status", params={"token": token}).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("JupyterLab did not answer within 120 s")
-            time.sleep(0.5)
-        yield base, token, root, log_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with jupyterlab_server(tmp_path, env, root_name="root") as lab:
+        yield lab.base, lab.token, lab.root, lab.log
 
 
 def new_chat_file(base: str, token: str, name: str) -> None:

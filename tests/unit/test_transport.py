@@ -211,3 +211,20 @@ def test_a_post_on_a_kept_alive_connection_the_server_dropped_is_sent_again_once
     finally:
         http.close()
         server.close()
+
+
+async def test_the_async_client_sends_a_lost_request_again_on_a_new_connection_too():
+    """The same through the async transport, whose httpcore awaits the trace callback."""
+    from owui_notebook.client._async._http import AsyncHTTP
+    from owui_notebook.client._settings import Settings
+
+    server = _KeepAliveThenReset()
+    http = AsyncHTTP(Settings(base_url=server.url, api_key=KEY, max_retries=2))
+    try:
+        for _ in range(2):
+            body = await http.request("POST", "/api/v1/chats/new", json={"chat": {}})
+            assert body == {"id": "c1"}
+        assert server.answered == ["POST /api/v1/chats/new HTTP/1.1"] * 2
+    finally:
+        await http.aclose()
+        server.close()

@@ -122,9 +122,13 @@ class HTTP:
         attempt = 0
         while True:
             seen: list[str] = []  # httpcore's trace: new connections, answers begun
-            request.extensions["trace"] = lambda event, info, seen=seen: (
-                seen.append(event) if event.endswith(_TRACED) else None
-            )
+
+            # httpcore awaits the trace callback of an async client (and calls a sync one's).
+            def trace(event: str, info: Any, seen: list[str] = seen) -> None:
+                if event.endswith(_TRACED):
+                    seen.append(event)
+
+            request.extensions["trace"] = trace
             try:
                 response = self._client.send(request, stream=stream)
             except httpx.TransportError as exc:
