@@ -116,7 +116,7 @@ def test_tool_servers_are_listed_and_usable_with_tool(
     server = rows.loc[weather_server.tool_id]
     assert server["kind"] == "tool server" and server["name"] == "Weather and rates"
     assert server["functions"] == ["weather", "convert"]
-    assert rows.loc[facts]["kind"] == "workspace"
+    assert rows.loc[facts.id]["kind"] == "workspace"
 
     tool = weather_server.tool_id
     run = connected.run(f'%%owui chat --new -m alpha --tool {tool}\nweather in city="Paris"?')
