@@ -46,6 +46,14 @@ class ServerInfo(ServerModel):
     features: dict[str, Any] = Field(default_factory=dict)
     default_models: str | None = None
 
+    def default_model(self, ids: list[str]) -> str | None:
+        """The server's default model if it lists one of `ids`, else the first of `ids`
+        (what the magics and the persona start a chat with)."""
+        for model in (m.strip() for m in (self.default_models or "").split(",")):
+            if model in ids:
+                return model
+        return ids[0] if ids else None
+
 
 class SessionUser(ServerModel):
     """The signed-in user (``GET /api/v1/auths/``)."""

@@ -231,7 +231,7 @@ class Session:
             return self.state.model
         info = await client.server_info()
         ids = [m.id for m in await client.models.list()]
-        model = default_model(info.default_models, ids)
+        model = info.default_model(ids)
         if model:
             self.state.model = model
             self._save(self.state)
@@ -346,15 +346,6 @@ class Session:
         else:
             lines.append("- chat: none yet (made by the next message)")
         return "\n".join(lines)
-
-
-def default_model(configured: str | None, ids: list[str]) -> str | None:
-    """The server's default model if it lists one that exists, else its first model
-    (as ``%owui`` chooses)."""
-    for model in (m.strip() for m in (configured or "").split(",")):
-        if model in ids:
-            return model
-    return ids[0] if ids else None
 
 
 def footer(result: ChatResult | None, url: str | None, error: str | None) -> str:

@@ -80,7 +80,7 @@ class Session:
         self.client, self.user, self._model_ids = client, user, model_ids
         # So that panels and clients made in later cells without a URL reach this server.
         use_connection(client.settings.base_url, client.settings.api_key)
-        self.model = self.model or _default_model(info.default_models, model_ids)
+        self.model = self.model or info.default_model(model_ids)
         return client
 
     def require_client(self) -> OpenWebUI:
@@ -125,7 +125,7 @@ class Session:
     def default_model(self) -> str | None:
         """The server's default model if it lists one that exists, else its first model."""
         client = self.require_client()
-        return _default_model(client.server_info().default_models, self.model_ids())
+        return client.server_info().default_model(self.model_ids())
 
     # -- chats --------------------------------------------------------------------------
 
@@ -165,14 +165,6 @@ _KEY_ON_THE_LINE = (
 )
 # An environment variable's name: shown back when it is unset, unlike a pasted key.
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-
-
-def _default_model(configured: str | None, ids: list[str]) -> str | None:
-    """The server's default model if it lists one that exists, else its first model."""
-    for model in (m.strip() for m in (configured or "").split(",")):
-        if model in ids:
-            return model
-    return ids[0] if ids else None
 
 
 def _key_from(key_env: str) -> str:
