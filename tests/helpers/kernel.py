@@ -79,7 +79,11 @@ def updates_with(text: str) -> Callable[[dict], bool]:
 
 
 def interrupt(km: Any, kc: Any, msg_id: str, timeout: float = 30) -> float:
-    """Ctrl-C the cell `msg_id` is running; the seconds until it ended in KeyboardInterrupt."""
+    """Ctrl-C the cell `msg_id` is running; the seconds until it ended in KeyboardInterrupt.
+
+    Send that cell with ``kc.execute(code, stop_on_error=False)``: by default ipykernel
+    aborts the requests that reach it just after an error (what "Run All" wants), so the
+    test's next cell could come back ``aborted`` without running."""
     interrupted_at = time.monotonic()
     km.interrupt_kernel()
     reply = kc.get_shell_msg(timeout=timeout)

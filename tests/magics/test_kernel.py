@@ -59,7 +59,7 @@ def test_interrupting_the_kernel_mid_stream_keeps_a_stopped_answer(
     provider.configure("long", ttft=0.0, tokens_per_second=20, answer_tokens=400)
     with kernel(kernel_env(owui_sandbox)) as (km, kc):
         assert run(kc, "%load_ext owui_notebook\n%owui connect")["status"] == "ok"
-        msg_id = kc.execute(CELLS[kind])
+        msg_id = kc.execute(CELLS[kind], stop_on_error=False)
         wait_for(kc, msg_id, updates_with("says:"), timeout=30)
         stopped_after = interrupt(km, kc, msg_id)
         # Only "it stopped, it did not run on": the whole answer takes 20 s, and a stop now
@@ -69,6 +69,7 @@ def test_interrupting_the_kernel_mid_stream_keeps_a_stopped_answer(
 
         last = "_owui" if kind == "chat" else "_owui[0]"
         check = run(kc, f"print({last}.chat_id, {last}.stopped)")
+        assert check["status"] == "ok", check
         chat_id, stopped = check["stdout"].split()
         assert stopped == "True"
         # The next cell works and continues the same chat.

@@ -127,7 +127,9 @@ def test_interrupting_the_kernel_stops_the_task_and_keeps_it(owui_sandbox, provi
     provider.configure("alpha", script=[PLAN, FINAL], tokens_per_second=15)
     with kernel(kernel_env(owui_sandbox)) as (km, kc):
         assert run(kc, "%load_ext owui_notebook\n%owui connect")["status"] == "ok"
-        msg_id = kc.execute("%%owui task -m alpha --decision-model beta\nPick an index.")
+        msg_id = kc.execute(
+            "%%owui task -m alpha --decision-model beta\nPick an index.", stop_on_error=False
+        )
         wait_for(kc, msg_id, updates_with("thought"), timeout=60)
         stopped_after = interrupt(km, kc, msg_id)
         assert stopped_after < 5, stopped_after  # loose (shared machine); the aim is < 1 s
