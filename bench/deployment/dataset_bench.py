@@ -20,9 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _seeded import Deployment, seeded
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE.parent / "results"
@@ -72,54 +73,15 @@ def main() -> None:
     parser.add_argument("--jwt", help="an admin's token on --url (to create the users)")
     args = parser.parse_args()
 
+    with seeded(args.chats, args.users, args.url, args.jwt) as deployment:
+        run(args, deployment)
+
+
+def run(args: argparse.Namespace, deployment: Deployment) -> None:
+    """Export, refresh and query the seeded `deployment`; write the results."""
     from owui_notebook.client import OpenWebUI
-    from owui_notebook.sandbox.bootstrap import create_user
-    from owui_notebook.testing.deployment import seed, seed_server_side
 
-    box = None
-    if args.url is None:
-        from owui_notebook.sandbox import Sandbox
-
-        box = Sandbox().__enter__()
-        url, jwt = box.url, box.jwt
-    else:
-        url, jwt = args.url, args.jwt
-    users = []
-    for i in range(args.users):
-        tag = uuid.uuid4().hex[:8]
-        email, password = f"bench-{tag}@example.com", f"Pw-{tag}-x1!"
-        create_user(url, jwt, f"Bench {tag}", email, password, role="user")
-        users.append((email, password, args.chats // args.users + (i < args.chats % args.users)))
-
-    def seed_one(user: tuple[str, str, int], index: int) -> int:
-        with OpenWebUI(url) as client:
-            client.signin(user[0], user[1])
-            return len(seed(client, user[2], seed=index, now=int(time.time()), batch=100))
-
-    t = time.perf_counter()
-    if box is not None and box.server is not None:  # the server's own code, batch commits
-        from owui_notebook.sandbox.install import _venv_python
-        from owui_notebook.sandbox.server import _clean_env, server_env
-
-        srv = box.server
-        env = {**_clean_env(srv.venv), **server_env(srv.data_dir, srv.provider_url, "seed")}
-        with OpenWebUI(url, jwt) as admin:
-            ids_of = {u.email: u.id for u in admin.users.list()}
-        plan = [(ids_of[u[0]], u[2], i) for i, u in enumerate(users)]
-        seeded = len(seed_server_side(str(_venv_python(srv.venv)), env, plan, now=int(time.time())))
-        how = "server-side"
-    else:  # the import endpoint, one connection per user
-        with ThreadPoolExecutor(args.users) as pool:
-            seeded = sum(pool.map(seed_one, users, range(len(users))))
-        how = "POST /api/v1/chats/import"
-    seed_s = time.perf_counter() - t
-    with OpenWebUI(url, jwt) as admin:  # what the server holds, by its own analytics
-        summary = admin.analytics.summary()
-    print(
-        f"seeded {seeded} chats in {seed_s:.0f}s ({seeded / seed_s:.0f}/s, {how}); "
-        f"the server's analytics: {summary}"
-    )
-
+    url, jwt, users = deployment.url, deployment.jwt, deployment.users
     email, password, _ = users[0]
     own_dir = tempfile.mkdtemp(prefix="owui-dataset-own-")
     own = export(url, (email, password), own_dir)
@@ -173,11 +135,11 @@ def main() -> None:
     out.write_text(
         json.dumps(
             {
-                "chats_seeded": seeded,
-                "seed_seconds": seed_s,
+                "chats_seeded": deployment.seeded,
+                "seed_seconds": deployment.seed_seconds,
                 "users": args.users,
-                "seeding": how,
-                "server_analytics": summary,
+                "seeding": deployment.seeding,
+                "server_analytics": deployment.summary,
                 "own_export": own,
                 "first_export": first,
                 "refresh": {**refresh, "changed_chats": len(touched)},
@@ -192,8 +154,6 @@ def main() -> None:
         )
     )
     print(f"wrote {out}")
-    if box is not None:
-        box.__exit__(None, None, None)
 
 
 if __name__ == "__main__":
