@@ -18,6 +18,8 @@ def parse_version(text: str) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class Feature:
+    """`description` is a bare noun phrase (no article): messages read "has no <description>"."""
+
     name: str
     description: str
     since: str
@@ -29,7 +31,9 @@ FEATURES: dict[str, Feature] = {
         Feature("chat_usage_stats", "chat usage stats (/api/v1/chats/stats/usage)", "0.6.42"),
         Feature("chat_stats_export", "chat stats export (/api/v1/chats/stats/export)", "0.7.0"),
         Feature("analytics", "admin analytics (/api/v1/analytics)", "0.8.0"),
-        Feature("leaderboard", "the evaluations leaderboard", "0.7.0"),
+        Feature(
+            "leaderboard", "evaluations leaderboard (/api/v1/evaluations/leaderboard)", "0.7.0"
+        ),
     )
 }
 

@@ -1,13 +1,16 @@
 """Work-arounds for known server bugs, each detected from the server's own answer.
 
 Detecting the symptom (instead of trusting version numbers) costs nothing on healthy
-servers and also covers builds in between releases.
+servers and also covers builds in between releases. Where the symptom cannot be told from a
+real failure (a bare 500), the releases that have the bug decide.
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
+
+from .features import parse_version
 
 COMPLETIONS_PATHS = ("/api/chat/completions", "/api/v1/chat/completions")
 
@@ -31,3 +34,13 @@ def needs_local_chat_id(path: str, status: int, detail: Any, body: Any) -> bool:
 
 def with_local_chat_id(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "chat_id": f"local:{uuid.uuid4()}"}
+
+
+def chats_all_fails(version: str) -> bool:
+    """Open WebUI 0.6.42-0.6.43 answer ``GET /api/v1/chats/all`` with 500 for every user.
+
+    The route iterates the paged result that 0.6.42 made ``get_chats_by_user_id`` return
+    instead of its items (open-webui #20206, fixed in 0.7.0). A 500 says nothing more, so
+    the version decides.
+    """
+    return (0, 6, 42) <= parse_version(version) < (0, 7, 0)

@@ -143,6 +143,40 @@ def test_import_and_all(client, saved_chat):
         client.chats.delete(record.id)
 
 
+def test_all_gives_every_chat_whole_archived_pinned_and_in_folders(client, saved_chat):
+    # 0.6.42-0.6.43 answer /all with 500 (open-webui #20206): there the client builds it
+    # from the archived chats and the paged listing, which leaves out pinned and foldered
+    # chats unless asked: each kind must still come, whole.
+    body = dict(client.chats.get(saved_chat.id).chat, title="kind of chat")
+    archived, pinned, foldered = client.chats.import_chats([{"chat": body}] * 3)
+    folder = client.folders.create("All test folder")
+    try:
+        client.chats.archive(archived.id)
+        client.chats.pin(pinned.id)
+        client.chats.move_to_folder(foldered.id, folder.id)
+        everything = list(client.chats.all())
+        by_id = {r.id: r for r in everything}
+        assert len(by_id) == len(everything)  # no chat twice
+        mine = [saved_chat.id, archived.id, pinned.id, foldered.id]
+        assert set(mine) <= set(by_id)
+        for chat_id in mine:
+            record, direct = by_id[chat_id], client.chats.get(chat_id)
+            assert record.history == direct.history and validate_history(record) == []
+            assert (record.archived, record.pinned, record.folder_id) == (
+                direct.archived,
+                direct.pinned,
+                direct.folder_id,
+            )
+        assert (by_id[archived.id].archived, by_id[pinned.id].pinned) == (True, True)
+        assert by_id[foldered.id].folder_id == folder.id
+        stamps = [r.updated_at or 0 for r in everything]
+        assert stamps == sorted(stamps, reverse=True)  # newest change first, as /all does
+    finally:
+        for record in (archived, pinned, foldered):
+            client.chats.delete(record.id)
+        client.folders.delete(folder.id)
+
+
 def test_delete_all_as_another_user(owui_sandbox, fresh_user):
     with OpenWebUI(owui_sandbox.url) as other:
         other.signin(fresh_user["email"], fresh_user["password"])

@@ -389,10 +389,7 @@ def test_models_frame_with_a_custom_model(world):
         assert frame.attrs["source"] == "server:/api/models"
         assert str(frame["model"].dtype) == "category"
     finally:
-        if world.has("chat_stats_export"):  # 0.7+: POST with a body; 0.6: DELETE ?id=
-            client._http.request("POST", "/api/v1/models/model/delete", json={"id": model_id})
-        else:
-            client._http.request("DELETE", "/api/v1/models/model/delete", params={"id": model_id})
+        client.models.delete(model_id)  # the client picks the server's method
 
 
 def test_an_empty_account_gives_empty_frames_with_the_columns(owui_sandbox_any):

@@ -2,6 +2,7 @@ import pytest
 
 from owui_notebook.client import OpenWebUI, errors
 from owui_notebook.client._settings import normalize_url
+from owui_notebook.client.features import FEATURES, require_feature
 
 SECRET = "sk-this-is-a-very-secret-key-42"
 
@@ -168,3 +169,18 @@ def test_no_parser_accepts_abbreviated_options():
     assert all(func.parser.allow_abbrev is False for func in SUBCOMMANDS.values())
     with pytest.raises(SystemExit):
         cli.main(["sandbox", "--provider-key", "KEY_VAR", "--install-only"])
+
+
+@pytest.mark.parametrize("name", sorted(FEATURES))
+def test_every_missing_feature_is_one_line_that_reads_right(name):
+    # Each description goes into "has no <description>" (and the frames' "has no ..., which
+    # came in X" notes): a leading article gave "has no the evaluations leaderboard".
+    feature = FEATURES[name]
+    with pytest.raises(errors.UnsupportedFeatureError) as info:
+        require_feature("0.1.0", name)
+    assert str(info.value) == (
+        f"this server (Open WebUI 0.1.0) has no {feature.description}; "
+        f"it needs Open WebUI >= {feature.since}"
+    )
+    assert feature.description.split()[0].lower() not in {"the", "a", "an", "any", "some"}
+    assert info.value.needs == feature.since and "\n" not in str(info.value)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ...access import Access
 from ...errors import (
     APIStatusError,
+    AuthenticationError,
     BadRequestError,
     ConfigurationError,
     NotFoundError,
@@ -19,6 +20,7 @@ from ...errors import (
     UnexpectedResponseError,
     UnsupportedFeatureError,
 )
+from ...quirks import chats_all_fails
 from ...types import ChatRecord, ChatSummary, Tag
 from .._resource import Resource
 from ._access import resolve_access
@@ -37,7 +39,7 @@ def _record(body: Any) -> ChatRecord:
     return ChatRecord.model_validate(body)
 
 
-def _seconds(row: ChatSummary) -> float:
+def _seconds(row: ChatSummary | ChatRecord) -> float:
     """A chat's last change in epoch seconds (some releases store ms or ns)."""
     stamp = float(row.updated_at or row.created_at or 0)
     while stamp > 1e11:
@@ -199,9 +201,35 @@ class Chats(Resource):
         return _summaries(body or [])
 
     def all(self) -> Iterator[ChatRecord]:
-        """Every chat of this user with its full message tree (streamed where the server can)."""
+        """Every chat of this user, archived ones too, with its full message tree, most
+        recently changed first (streamed where the server can)."""
+        if chats_all_fails(self._client.version()):
+            for record in self._all_one_by_one():
+                yield record
+            return
         for row in self._http.records("GET", f"{_BASE}/all"):
             yield _record(row)
+
+    def _all_one_by_one(self) -> Iterator[ChatRecord]:
+        """What ``/all`` would give, from what 0.6.42-0.6.43 serve (their ``/all`` fails, see
+        `quirks.chats_all_fails`): the archived chats whole, every other chat by its id from
+        the paged listing (pinned and foldered ones too), merged newest change first."""
+        archived = sorted(self.all_archived(), key=_seconds, reverse=True)
+        listed = self._pages(f"{_BASE}/list", None, include_pinned=True, include_folders=True)
+        listed.sort(key=_seconds, reverse=True)
+        done = {r.id for r in archived}
+        for row in listed:
+            while archived and _seconds(archived[0]) >= _seconds(row):
+                yield archived.pop(0)
+            if row.id in done:  # archived meanwhile: already (or about to be) given whole
+                continue
+            try:
+                record = self.get(row.id)
+            except (NotFoundError, AuthenticationError):  # deleted meanwhile (0.6 says 401)
+                continue
+            yield record
+        for record in archived:
+            yield record
 
     def all_db(self) -> builtins.list[ChatRecord]:
         """Every chat of every user, with message trees (admins; the server's admin export)."""
