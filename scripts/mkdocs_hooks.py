@@ -304,7 +304,13 @@ def sandbox_reference() -> str:
         "## The sandbox\n\n"
         + _entries(
             "owui_notebook.sandbox",
-            ["Sandbox", "DeterministicProvider", "DEFAULT_VERSION", "SUPPORTED_VERSIONS"],
+            [
+                "Sandbox",
+                "DeterministicProvider",
+                "ToolServer",
+                "DEFAULT_VERSION",
+                "SUPPORTED_VERSIONS",
+            ],
         )
         + "\n## pytest fixtures\n\n"
         "The plugin `owui_notebook.testing.pytest_plugin` (the project's `conftest.py` loads "

@@ -22,15 +22,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .box import DEFAULT_VERSION, SUPPORTED_VERSIONS, Sandbox
     from .provider import DeterministicProvider
+    from .tool_server import ToolServer
 
 _LAZY = {
     "DEFAULT_VERSION": ".box",
     "SUPPORTED_VERSIONS": ".box",
     "Sandbox": ".box",
     "DeterministicProvider": ".provider",
+    "ToolServer": ".tool_server",
 }
 
-__all__ = ["DEFAULT_VERSION", "SUPPORTED_VERSIONS", "DeterministicProvider", "Sandbox"]
+__all__ = [
+    "DEFAULT_VERSION",
+    "SUPPORTED_VERSIONS",
+    "DeterministicProvider",
+    "Sandbox",
+    "ToolServer",
+]
 
 
 def __getattr__(name: str) -> Any:

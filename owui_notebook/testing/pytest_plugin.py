@@ -8,7 +8,7 @@ Load it with ``pytest_plugins = ["owui_notebook.testing.pytest_plugin"]``. Fixtu
 - ``provider``: that provider for one test, its knobs reset afterwards;
 - ``owui_soak``: True with ``--soak`` or ``$OWUI_SOAK=1`` (long reliability runs);
 - ``owui_tool_server``: a small real OpenAPI tool server on loopback for one test
-  (:class:`~owui_notebook.testing.tool_server.ToolServer`, bearer key ``tool-key``).
+  (:class:`~owui_notebook.sandbox.tool_server.ToolServer`, bearer key ``tool-key``).
 
 Versions come from ``--owui-versions`` or ``$OWUI_TEST_VERSIONS`` (comma-separated, newest
 first). Once collection shows which versions the selected tests need, their installs start in
@@ -39,7 +39,7 @@ from ..sandbox.server import SandboxError, ensure_server_venv
 
 if TYPE_CHECKING:
     from ..sandbox.provider import DeterministicProvider
-    from .tool_server import ToolServer
+    from ..sandbox.tool_server import ToolServer
 
 ENV_VERSIONS = "OWUI_TEST_VERSIONS"
 ENV_SOAK = "OWUI_SOAK"
@@ -305,7 +305,7 @@ def provider(owui_sandbox: Sandbox) -> Iterator[DeterministicProvider]:
 @pytest.fixture
 def owui_tool_server() -> Iterator[ToolServer]:
     """A started OpenAPI tool server (``weather``, ``convert``) that wants a bearer key."""
-    from .tool_server import ToolServer
+    from ..sandbox.tool_server import ToolServer
 
     with ToolServer(key="tool-key") as server:
         yield server

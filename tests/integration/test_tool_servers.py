@@ -1,6 +1,6 @@
 """External OpenAPI tool servers against real Open WebUI servers (every release line).
 
-The tool server is real (``owui_notebook.testing.tool_server``, on loopback, wanting a bearer
+The tool server is real (``owui_notebook.sandbox.tool_server``, on loopback, wanting a bearer
 key); Open WebUI loads its spec, offers its operations to the model through its tool-selection
 prompt, and calls it itself. The deterministic provider picks an operation the query names.
 """
@@ -15,7 +15,7 @@ import pytest
 
 from owui_notebook.client import ConfigurationError, NotFoundError, validate_history
 from owui_notebook.client.features import parse_version
-from owui_notebook.testing.tool_server import forecast
+from owui_notebook.sandbox.tool_server import forecast
 
 
 @pytest.fixture

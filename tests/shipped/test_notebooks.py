@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from owui_notebook.client import OpenWebUI, validate_history
 from owui_notebook.client.history import thread as history_thread
 from owui_notebook.notebook_runner import run_notebook
+from owui_notebook.sandbox.tool_server import forecast
 from tests.helpers.chats import saved
 from tests.helpers.commands import REPO
 
@@ -169,9 +171,49 @@ def test_beyond_chat(owui_sandbox, tmp_path):
         assert not [n for n in client.notes.list() if n.title.startswith("owui-demo")]
 
 
+def test_tool_servers(owui_sandbox, tmp_path):
+    run = execute("05-tool-servers.ipynb", owui_sandbox, tmp_path)
+    tool = "server:owui-demo-weather"
+    connected = ast.literal_eval(data(outputs(run, "conn = client.tool_servers.add")[0]))
+    assert connected == ("Weather and rates", tool, ["weather", "convert"])
+    listing = data(outputs(run, "%owui tools")[0], "text/html")
+    assert tool in listing and "tool server" in listing
+
+    # The tool server answered, and its answer is in the reply: shown, listed and saved.
+    lima = forecast("Lima")
+    facts = [f'"{key}": {json.dumps(value)}' for key, value in lima.items()]
+    (answer,) = outputs(run, "%%owui chat --new --tool")
+    assert all(fact in data(answer) for fact in facts), data(answer)
+    assert f"🔧 {tool}/weather(city=&#x27;Lima&#x27;)" in data(answer, "text/html")
+    calls = ast.literal_eval(data(outputs(run, "for call in _owui.tool_calls")[0]))
+    assert [(n, p, json.loads(r)) for n, p, r in calls] == [
+        (f"{tool}/weather", {"city": "Lima"}, lima)
+    ]
+    printed, shown = outputs(run, "result = chat.send(")
+    assert '"result": 18.0' in printed.text
+    (call,) = ast.literal_eval(data(shown))
+    assert call["name"] == f"{tool}/convert" and call["parameters"] == {"amount": 12, "rate": 1.5}
+    assert json.loads(call["result"])["result"] == 18.0
+
+    weather_chat = CHAT_ID.search(data(answer, "text/html")).group(1)
+    convert_chat = CHAT_ID.search(data(outputs(run, "chat.url")[0])).group(1)
+    for chat_id, said in ((weather_chat, facts), (convert_chat, ['"result": 18.0'])):
+        reply = history_thread(saved_chat(owui_sandbox, chat_id).history)[-1]
+        assert reply["role"] == "assistant" and all(s in reply["content"] for s in said)
+    # The clean-up disconnected it, so a re-run starts clean.
+    with OpenWebUI(owui_sandbox.url, owui_sandbox.api_key) as client:
+        assert tool not in [s.tool_id for s in client.tool_servers.list()]
+
+
 # Cells that leave something besides chats on the server (04's demo tool, knowledge base,
-# prompt and note), and the clean-up cell that removes it all.
-LEAVES_SOMETHING = ("tools.create(", "knowledge.create_many(", "prompts.create(", "%owui note -")
+# prompt and note; 05's tool server connection), and the clean-up cell that removes it all.
+LEAVES_SOMETHING = (
+    "tools.create(",
+    "knowledge.create_many(",
+    "prompts.create(",
+    "%owui note -",
+    "tool_servers.add(",
+)
 CLEANUP = "## Clean up"
 
 
@@ -218,6 +260,7 @@ def nothing_left_behind(box) -> None:
         assert not [k for k in client.knowledge.list() if k.name.startswith("owui-demo")]
         assert not [p for p in client.prompts.list() if p.command.startswith("owui-demo")]
         assert not [n for n in client.notes.list() if n.title.startswith("owui-demo")]
+        assert not [s for s in client.tool_servers.list() if s.id.startswith("owui-demo")]
     assert not (NOTEBOOKS / "owui-demo-docs").exists()
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from owui_notebook.client import Access, ConfigurationError
 from owui_notebook.client import tool_servers as ts
-from owui_notebook.testing.tool_server import SPEC
+from owui_notebook.sandbox.tool_server import SPEC
 
 
 def test_the_tool_id_is_the_one_the_listing_shows():

@@ -1,4 +1,4 @@
-"""A small real OpenAPI tool server for tests: what Open WebUI calls when a chat uses it.
+"""An example OpenAPI tool server, to try Open WebUI's external tool servers with.
 
 Serves ``/openapi.json`` and two operations on loopback, the way an external tool server
 (e.g. the ``openapi-servers`` examples) does:
@@ -6,15 +6,26 @@ Serves ``/openapi.json`` and two operations on loopback, the way an external too
 - ``GET /weather?city=...`` (operation ``weather``): a made-up forecast computed from the city;
 - ``POST /convert`` with ``{"amount", "rate"}`` (operation ``convert``): ``amount * rate``.
 
+Product, like the rest of the sandbox: ``notebooks/05-tool-servers.ipynb`` starts one in its
+kernel, ``python -m owui_notebook.sandbox.tool_server`` runs one until Ctrl-C, and the tests'
+``owui_tool_server`` fixture uses it. Open WebUI calls it itself, so it must be reachable from
+the Open WebUI server (the sandbox, or a server on the same machine).
+
 With a `key`, every request must carry ``Authorization: Bearer <key>`` (401 otherwise), so a
 test sees that the server forwards the connection's key. Each request is recorded in
 `requests` (operation, query, body, whether it was authorized), never with the key itself.
+Standard library only.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
+import os
+import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -112,6 +123,7 @@ class ToolServer:
         return f"http://{host!s}:{port}"
 
     def start(self) -> ToolServer:
+        """Serve in a background thread (a daemon: it ends with the process or kernel)."""
         if self._thread is None:
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever, name="owui-tool-server", daemon=True
@@ -120,6 +132,7 @@ class ToolServer:
         return self
 
     def stop(self) -> None:
+        """Stop serving and free the port (again: nothing more happens)."""
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join(timeout=5)
@@ -208,3 +221,30 @@ def _handler(server: ToolServer) -> type[BaseHTTPRequestHandler]:
             self._handle("POST")
 
     return Handler
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the example tool server until Ctrl-C; prints its URL."""
+    parser = argparse.ArgumentParser(
+        prog="python -m owui_notebook.sandbox.tool_server", description=main.__doc__
+    )
+    parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    parser.add_argument(
+        "--key-env",
+        metavar="VAR",
+        default=None,
+        help="environment variable holding the bearer key to require (default: none)",
+    )
+    args = parser.parse_args(argv)
+    key = os.environ.get(args.key_env) if args.key_env else None
+    if args.key_env and not key:
+        parser.error(f"${args.key_env} is empty: set it to the key, or leave out --key-env")
+    with ToolServer(key=key, port=args.port) as server:
+        print(f"OpenAPI tool server at {server.url} (spec: {server.url}/openapi.json)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: stop quietly
+            threading.Event().wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
