@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from owui_notebook.client import Access, APIStatusError, ConfigurationError, NotFoundError
+from owui_notebook.client import Access, ConfigurationError, NotFoundError
 from owui_notebook.testing.bootstrap import signed_in_client
 
 
@@ -90,17 +90,6 @@ def test_note_access_data_and_meta_change_on_update(client_any):
         client_any.notes.delete(note.id)
 
 
-def _delete_model_entry(client, model_id: str) -> None:
-    http = client._http
-    try:
-        http.request("POST", "/api/v1/models/model/delete", json={"id": model_id})
-    except APIStatusError as exc:  # 0.6 deletes with DELETE ?id=
-        if exc.status_code != 405:
-            raise
-        http.request("DELETE", "/api/v1/models/model/delete", params={"id": model_id})
-    client.models.list(refresh=True)
-
-
 def test_access_to_a_connections_base_model(client_any):
     assert {"alpha", "beta"} <= {m.id for m in client_any.models.base()}
     try:
@@ -117,7 +106,7 @@ def test_access_to_a_connections_base_model(client_any):
         with pytest.raises(NotFoundError, match=r"no model 'no-such-xyz'.*nothing was changed"):
             client_any.models.set_access("private", ids=["alpha", "no-such-xyz"])
     finally:
-        _delete_model_entry(client_any, "alpha")
+        client_any.models.delete("alpha")  # the entry over the base model
 
 
 def test_base_lists_the_connection_models_not_workspace_ones(client_any):
