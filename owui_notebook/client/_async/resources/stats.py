@@ -85,7 +85,7 @@ class AsyncStats(AsyncResource):
         path = f"{_EXPORT}/{chat_id}"
         return await self._sound(expect(await self._get(path), dict, "GET", path))
 
-    async def _sound(self, record: Any) -> Any:
+    async def _sound(self, record: dict[str, Any]) -> dict[str, Any]:
         """`record`, or, where the server dropped messages from it, the same record rebuilt
         from the full chat (the server's own fields kept, its figures recomputed)."""
         if not drops_messages(record) or not isinstance(record.get("id"), str):

@@ -87,7 +87,7 @@ class Stats(Resource):
         path = f"{_EXPORT}/{chat_id}"
         return self._sound(expect(self._get(path), dict, "GET", path))
 
-    def _sound(self, record: Any) -> Any:
+    def _sound(self, record: dict[str, Any]) -> dict[str, Any]:
         """`record`, or, where the server dropped messages from it, the same record rebuilt
         from the full chat (the server's own fields kept, its figures recomputed)."""
         if not drops_messages(record) or not isinstance(record.get("id"), str):
