@@ -33,8 +33,8 @@ SUMMARY_COLUMNS = Schema(
 ANALYTICS_MODEL_COLUMNS = Schema(
     Column("model", "category", "the model id"),
     Column("count", "int", "its answers"),
-    Column("unique_users", "int", "users it answered (NA on servers before 0.12)"),
-    Column("unique_chats", "int", "chats it answered in (NA on servers before 0.12)"),
+    Column("unique_users", "int", "users it answered (NA from the server before 0.10.0)"),
+    Column("unique_chats", "int", "chats it answered in (NA from the server before 0.10.0)"),
 )
 ANALYTICS_USER_COLUMNS = Schema(
     Column("user_id", "string", "the user"),
