@@ -34,8 +34,20 @@ FEATURES: dict[str, Feature] = {
         Feature(
             "leaderboard", "evaluations leaderboard (/api/v1/evaluations/leaderboard)", "0.7.0"
         ),
+        # Before 0.12.4 /analytics/users and /daily ignore `metric` (they count messages)
+        # and /daily reads any granularity but "hourly" as "daily" (upstream's changelog:
+        # "Analytics by tokens", 0.12.4).
+        Feature(
+            "analytics_by_tokens",
+            "analytics by tokens or in 10m/3h/6h steps (metric=, granularity=)",
+            "0.12.4",
+        ),
     )
 }
+
+
+#: The granularities /analytics/daily understands before "analytics_by_tokens".
+BASIC_GRANULARITIES = ("daily", "hourly")
 
 
 def has_feature(version: str, name: str) -> bool:

@@ -158,13 +158,7 @@ def daily_rows(
     answers: list[Answer], start: Any, end: Any, granularity: str, metric: str
 ) -> list[dict[str, Any]]:
     minutes = GRANULARITY_MINUTES[granularity]
-    fmt = "%Y-%m-%d" if granularity == "daily" else "%Y-%m-%d %H:%M"
-
-    def bucket(seconds: float) -> datetime:
-        local = datetime.fromtimestamp(seconds)  # local time, as the server buckets
-        m = (local.hour * 60 + local.minute) // minutes * minutes
-        return local.replace(hour=m // 60, minute=m % 60, second=0, microsecond=0)
-
+    fmt = _period_format(granularity)
     now = time.time()
     counts: dict[str, dict[str, int]] = {}
     for a in answers:
@@ -174,15 +168,41 @@ def daily_rows(
         value = 1
         if metric == "tokens":
             value = sum(a.usage.values()) if a.usage else 0
-        slot = counts.setdefault(bucket(seconds).strftime(fmt), {})
+        slot = counts.setdefault(_bucket(seconds, minutes).strftime(fmt), {})
         slot[a.model] = slot.get(a.model, 0) + value
+    return daily_long(fill_periods(counts, start, end, granularity), metric)
+
+
+def _period_format(granularity: str) -> str:
+    return "%Y-%m-%d" if granularity == "daily" else "%Y-%m-%d %H:%M"
+
+
+def _bucket(seconds: float, minutes: int) -> datetime:
+    local = datetime.fromtimestamp(seconds)  # local time, as the server buckets
+    m = (local.hour * 60 + local.minute) // minutes * minutes
+    return local.replace(hour=m // 60, minute=m % 60, second=0, microsecond=0)
+
+
+def fill_periods(
+    counts: dict[str, dict[str, int]], start: Any, end: Any, granularity: str
+) -> dict[str, dict[str, int]]:
+    """`counts` with every period of a bounded range listed, empty ones too, from the
+    period holding `start` to the one holding `end` (0.12.4's rule).
+
+    Open WebUI 0.8-0.11 step whole days from `start`'s own time of day
+    (``models/chat_messages.py``, ``get_daily_message_counts_by_model``: ``current =
+    datetime.fromtimestamp(start_date)``, then ``while current <= end_dt``), so when `end`
+    is earlier in its day than `start` is in its own, the last day is left out unless it
+    has answers; this fills it in.
+    """
     lo, hi = epoch(start), epoch(end)
-    if lo and hi:  # the server lists every period of a bounded range, empty ones too
-        current, last = bucket(lo), datetime.fromtimestamp(hi)
+    if lo and hi:
+        minutes, fmt = GRANULARITY_MINUTES[granularity], _period_format(granularity)
+        current, last = _bucket(lo, minutes), datetime.fromtimestamp(hi)
         while current <= last:
             counts.setdefault(current.strftime(fmt), {})
             current += timedelta(minutes=minutes)
-    return daily_long(counts, metric)
+    return counts
 
 
 def daily_long(counts: Mapping[str, Mapping[str, int]], metric: str) -> list[dict[str, Any]]:

@@ -2,10 +2,11 @@
 
 Where a server lacks ``/api/v1/chats/stats/usage`` (< 0.6.42) or ``/stats/export`` (< 0.7.0),
 the frames compute the same records from the full chats, with the server's own rules
-(copied from Open WebUI 0.12.4's ``routers/chats.py``), so a frame has the same columns and
-the same numbers whichever source it came from. The digest of a chat also carries what
-only the full chat knows (parent ids, the provider's token usage, the timings owui-notebook
-saves on its answers, title and flags) in extra keys the server's records lack.
+(``client.export_rules``, copied from Open WebUI 0.12.4's ``routers/chats.py``), so a frame
+has the same columns and the same numbers whichever source it came from. The digest of a
+chat also carries what only the full chat knows (parent ids, the provider's token usage,
+the timings owui-notebook saves on its answers, title and flags) in extra keys the server's
+records lack.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..client.export_rules import aggregate, export_message
 from ..client.history import thread_ids
 from ..client.turns import CLIENT_KEY
 from ..client.usage import normalize_usage
@@ -43,20 +45,6 @@ def history_of(record: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
     return dict(mapping_at(history, "messages")), history.get("currentId")
 
 
-def content_length(message: Mapping[str, Any]) -> int:
-    """Characters of text, as the server's export counts them (text parts of a list)."""
-    content = message.get("content", "")
-    if isinstance(content, str):
-        return len(content)
-    if isinstance(content, list):
-        return sum(
-            len(item.get("text", ""))
-            for item in content
-            if isinstance(item, dict) and item.get("type") == "text"
-        )
-    return 0
-
-
 def message_usage(message: Mapping[str, Any]) -> dict[str, int | None]:
     """The provider's token counts, wherever this release stored them.
 
@@ -85,7 +73,6 @@ def _generation_seconds(message: Mapping[str, Any], timings: Mapping[str, Any]) 
 
 def digest_message(message: Mapping[str, Any], *, content: bool = False) -> dict[str, Any]:
     """One message as the export describes it, plus what only the full message carries."""
-    annotation = mapping_at(message, "annotation")
     timings = mapping_at(message, CLIENT_KEY)
     usage = message_usage(message)
     role = message.get("role")
@@ -93,14 +80,8 @@ def digest_message(message: Mapping[str, Any], *, content: bool = False) -> dict
     total = _generation_seconds(message, timings)
     completion = usage["completion_tokens"]
     out: dict[str, Any] = {
-        "id": message.get("id"),
-        "role": role,
-        "model": message.get("model"),
-        "content_length": content_length(message),
+        **export_message(message),
         "token_count": completion if role == "assistant" else None,
-        "timestamp": message.get("timestamp"),
-        "rating": annotation.get("rating"),
-        "tags": annotation.get("tags"),
         # Only in digests of full chats:
         "parentId": message.get("parentId"),
         "childrenIds": list(message.get("childrenIds") or []),
@@ -117,75 +98,13 @@ def digest_message(message: Mapping[str, Any], *, content: bool = False) -> dict
     return out
 
 
-def _aggregate(
-    messages: Mapping[str, Any], current_id: str | None, *, usage_rules: bool
-) -> tuple[dict[str, Any], list[str]]:
-    """Per-chat aggregates by the server's rules; the usage endpoint's differ from the
-    export's in two details, chosen by `usage_rules`: content measured with ``len()``,
-    and a missing timestamp counted as 0 instead of skipped."""
-    length = _raw_length if usage_rules else content_length
-    history_models: dict[str, int] = {}
-    users: list[Mapping[str, Any]] = []
-    answers: list[Mapping[str, Any]] = []
-    for message in messages.values():
-        if not isinstance(message, dict):
-            continue
-        role = message.get("role", "")
-        if role == "user":
-            users.append(message)
-        elif role == "assistant":
-            answers.append(message)
-            model = message.get("model")
-            if model:
-                history_models[model] = history_models.get(model, 0) + 1
-    gaps = []
-    for answer in answers:
-        parent = messages.get(parent_id) if (parent_id := answer.get("parentId")) else None
-        if not isinstance(parent, dict):
-            continue
-        t1, t0 = answer.get("timestamp"), parent.get("timestamp")
-        if usage_rules:
-            gaps.append((t1 or 0) - (t0 or 0))
-        elif t1 and t0:
-            gaps.append(t1 - t0)
-    path = thread_ids(messages, current_id)
-    models: dict[str, int] = {}
-    for key in path:
-        message = messages[key]
-        if message.get("role") == "assistant" and message.get("model"):
-            models[message["model"]] = models.get(message["model"], 0) + 1
-    stats = {
-        "average_response_time": sum(gaps) / len(gaps) if gaps else 0,
-        "average_user_message_content_length": _mean([length(m) for m in users]),
-        "average_assistant_message_content_length": _mean([length(m) for m in answers]),
-        "models": models,
-        "message_count": len(path),
-        "history_models": history_models,
-        "history_message_count": len(messages),
-        "history_user_message_count": len(users),
-        "history_assistant_message_count": len(answers),
-    }
-    return stats, path
-
-
-def _mean(values: list[int]) -> float:
-    return sum(values) / len(values) if values else 0
-
-
-def _raw_length(message: Mapping[str, Any]) -> int:
-    try:
-        return len(message.get("content", ""))
-    except TypeError:
-        return 0
-
-
 def export_record(record: Any, *, content: bool = False) -> dict[str, Any]:
     """A full chat as a stats-export record (``id, user_id, created_at, updated_at, tags,
     stats, chat.history``) with the extra keys only a full chat can fill."""
     record = as_dict(record)
     messages, current_id = history_of(record)
     meta = mapping_at(record, "meta")
-    stats, _ = _aggregate(messages, current_id, usage_rules=False)
+    stats, _ = aggregate(messages, current_id)
     return {
         "id": record.get("id"),
         "user_id": record.get("user_id"),
@@ -218,7 +137,7 @@ def usage_record(record: Any) -> dict[str, Any] | None:
     messages, current_id = history_of(record)
     if not messages or not current_id:
         return None
-    stats, path = _aggregate(messages, current_id, usage_rules=True)
+    stats, path = aggregate(messages, current_id, usage_rules=True)
     if not path:
         return None  # the server's last_message_at lookup fails and it skips the chat
     meta = mapping_at(record, "meta")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..client.features import BASIC_GRANULARITIES
 from . import _chat_analytics as calc
 from . import _sources as src
 from ._types import Column, Schema, documents
@@ -32,8 +33,8 @@ SUMMARY_COLUMNS = Schema(
 ANALYTICS_MODEL_COLUMNS = Schema(
     Column("model", "category", "the model id"),
     Column("count", "int", "its answers"),
-    Column("unique_users", "int", "users it answered (NA on servers before 0.12)"),
-    Column("unique_chats", "int", "chats it answered in (NA on servers before 0.12)"),
+    Column("unique_users", "int", "users it answered (NA from the server before 0.10.0)"),
+    Column("unique_chats", "int", "chats it answered in (NA from the server before 0.10.0)"),
 )
 ANALYTICS_USER_COLUMNS = Schema(
     Column("user_id", "string", "the user"),
@@ -77,14 +78,19 @@ CROSSCHECK_COLUMNS = Schema(
 class _Loader:
     """Asks the server's analytics, or loads every chat once for the client-side figures."""
 
-    def __init__(self, client: OpenWebUI, source: str, what: str) -> None:
+    def __init__(
+        self, client: OpenWebUI, source: str, what: str, feature: str = "analytics"
+    ) -> None:
         self.client = client
         self.what = what
-        self.server = src.use_server(client, source, "analytics")
+        # `feature` beyond the analytics themselves: the first one the server lacks is named.
+        if source != "client" and not client.has("analytics"):
+            feature = "analytics"
+        self.server = src.use_server(client, source, feature)
         self.note = (
             None
             if self.server or source == "client"
-            else src.missing_note(client, "analytics", src.ALL_CHATS_DB)
+            else src.missing_note(client, feature, src.ALL_CHATS_DB)
         )
         self._answers: list[calc.Answer] | None = None
 
@@ -173,7 +179,7 @@ def analytics_users_frame(
     (``"tokens"``), with their token counts (admins). Other options as in
     `analytics_summary_frame`."""
     _check_metric(metric)
-    load = _Loader(client, source, "analytics_users_frame")
+    load = _Loader(client, source, "analytics_users_frame", _feature(metric))
     if load.server:
         body = load.ask(
             client.analytics.users, start, end, group_id=group_id, limit=limit, metric=metric
@@ -203,7 +209,7 @@ def analytics_daily_frame(
     if granularity not in calc.GRANULARITY_MINUTES:
         raise ValueError(f"granularity must be one of {', '.join(calc.GRANULARITY_MINUTES)}")
     schema = ANALYTICS_DAILY_TOKEN_COLUMNS if metric == "tokens" else ANALYTICS_DAILY_COLUMNS
-    load = _Loader(client, source, "analytics_daily_frame")
+    load = _Loader(client, source, "analytics_daily_frame", _feature(metric, granularity))
     if load.server:
         body = load.ask(
             client.analytics.daily,
@@ -214,7 +220,8 @@ def analytics_daily_frame(
             metric=metric,
         )
         counts = {e.get("date"): e.get("models") or {} for e in (body or {}).get("data") or []}
-        rows = calc.daily_long(counts, metric)
+        # 0.8-0.11 may leave out the last, empty day of the range (see `fill_periods`).
+        rows = calc.daily_long(calc.fill_periods(counts, start, end, granularity), metric)
     else:
         rows = calc.daily_rows(load.answers(start, end, group_id), start, end, granularity, metric)
     return schema.frame(rows, metric=metric, granularity=granularity, **load.attrs("/daily"))
@@ -265,6 +272,14 @@ def _renamed(row: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(row)
     out["model"] = out.pop("model_id", None)
     return out
+
+
+def _feature(metric: str, granularity: str = "daily") -> str:
+    """What the server needs for this `metric` and `granularity` (older servers ignore
+    them and count messages per day; there the figures are computed from the chats)."""
+    if metric == "messages" and granularity in BASIC_GRANULARITIES:
+        return "analytics"
+    return "analytics_by_tokens"
 
 
 def _check_metric(metric: str) -> None:

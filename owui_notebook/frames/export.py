@@ -146,7 +146,9 @@ def export_frame(
     timings; ``"server"`` reads the server's stats export (Open WebUI >= 0.7.0; admins,
     or all users where community sharing is on), as one NDJSON response (`stream`) or in
     pages of 10; ``"auto"`` the server's where it can. On a 5,000-chat 0.12.4 server the
-    full chats load about 7 times faster than the export (see `ExportCache`).
+    full chats load about 7 times faster than the export (see `ExportCache`). Open WebUI
+    0.9.6 and 0.10.2 drop untagged messages from their export; the client rebuilds those
+    records from each full chat (one request per chat, see ``client.export_rules``).
     ``attrs["source"]``/``attrs["note"]`` say which was used. `since` (datetime or epoch
     seconds) keeps chats changed after then. Pass an `ExportCache` instead of a client to
     reuse and refresh what it holds (its own options then apply). Columns marked * are NA

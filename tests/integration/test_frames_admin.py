@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -165,11 +166,25 @@ def test_analytics_frames_agree_with_the_chats(owui_sandbox_any):
                 (analytics_daily_frame, {"metric": "tokens"}),
                 (analytics_users_frame, {"metric": "tokens"}),
             ]
+            by_tokens = has_feature(version, "analytics_by_tokens")
             for frame_of, options in pairs:
                 server = frame_of(client, start, end, **options)
                 local = frame_of(client, start, end, source="client", **options)
-                assert server.attrs["source"].startswith("server:/api/v1/analytics/")
+                if options and not by_tokens:
+                    # Before 0.12.4 /users and /daily ignore metric=tokens and count
+                    # messages: the frames compute tokens from the chats and say why.
+                    assert server.attrs["source"] == "client:/api/v1/chats/all/db"
+                    assert "which came in 0.12.4" in server.attrs["note"]
+                    with pytest.raises(UnsupportedFeatureError, match=r">= 0\.12\.4"):
+                        frame_of(client, start, end, source="server", **options)
+                else:
+                    assert server.attrs["source"].startswith("server:/api/v1/analytics/")
                 same = [c for c in server.columns if c not in ("name", "email")]
+                if frame_of is analytics_models_frame and parse_version(version) < (0, 10):
+                    # /analytics/models counts unique users and chats from 0.10.0 on.
+                    unique = ["unique_users", "unique_chats"]
+                    assert server[unique].isna().all().all()
+                    same = [c for c in same if c not in unique]
                 assert (
                     server[same].astype(object).values.tolist()
                     == local[same].astype(object).values.tolist()
@@ -183,6 +198,32 @@ def test_analytics_frames_agree_with_the_chats(owui_sandbox_any):
         client.chats.import_chats([{"chat": imported_chat(start + 5, ms)}])
         check = analytics_crosscheck_frame(client, start, end).set_index("model")
         assert check.loc["gamma"].tolist() == [0, 2, 2]
+
+
+def test_daily_frame_lists_every_day_of_the_range(owui_sandbox_any):
+    """A range from now to just after the next local midnight: two days, the second empty.
+    0.8-0.11 step whole days from the start's time of day and leave that day out
+    (``models/chat_messages.py``, ``get_daily_message_counts_by_model``); the frame lists it."""
+    with signed_in(owui_sandbox_any) as client:
+        start = int(time.time())
+        client.chats.import_chats([{"chat": imported_chat(start, [("alpha", 1, 1, start)])}])
+        now = datetime.fromtimestamp(start)
+        midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
+        end = int(midnight.timestamp()) + 1
+        days = [now.strftime("%Y-%m-%d"), midnight.strftime("%Y-%m-%d")]
+        local = analytics_daily_frame(client, start, end, source="client")
+        assert sorted({p.strftime("%Y-%m-%d") for p in local["period"]}) == days
+        version = client.version()
+        if not has_feature(version, "analytics"):
+            return
+        sent = [e["date"] for e in client.analytics.daily(start, end)["data"]]
+        # The old rule misses the last day only when the end is earlier in its day than
+        # the start is in its own (always, but for a start in the first second of a day).
+        old_rule = parse_version(version) < (0, 12, 4) and now.time() > midnight.time()
+        assert sent == (days[:1] if old_rule else days)
+        server = analytics_daily_frame(client, start, end)
+        assert server.attrs["source"] == "server:/api/v1/analytics/daily"
+        assert sorted({p.strftime("%Y-%m-%d") for p in server["period"]}) == days
 
 
 def test_leaderboard_and_feedback(owui_sandbox_any):

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from ..._dates import DateLike, epoch
 from ..._responses import expect
+from ...features import BASIC_GRANULARITIES
 from .._resource import AsyncResource
 
 _BASE = "/api/v1/analytics"
@@ -50,7 +51,9 @@ class AsyncAnalytics(AsyncResource):
         limit: int = 50,
         metric: str = "messages",
     ) -> dict[str, Any]:
-        """The top `limit` users by `metric` over the period."""
+        """The top `limit` users by `metric` over the period (``"tokens"``: >= 0.12.4)."""
+        if metric != "messages":
+            await self._require("analytics_by_tokens")
         return await self._query(
             "/users",
             dict,
@@ -70,7 +73,11 @@ class AsyncAnalytics(AsyncResource):
         granularity: str = "daily",
         metric: str = "messages",
     ) -> dict[str, Any]:
-        """`metric` per day (or per `granularity`) over the period, per model."""
+        """`metric` per day (or per `granularity`) over the period, per model; metric
+        ``"tokens"`` and granularities other than ``"daily"``/``"hourly"`` need >= 0.12.4
+        (older servers ignore them and count messages per day: `UnsupportedFeatureError`)."""
+        if metric != "messages" or granularity not in BASIC_GRANULARITIES:
+            await self._require("analytics_by_tokens")
         return await self._query(
             "/daily",
             dict,

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from ..._dates import DateLike, epoch
 from ..._responses import expect
+from ...features import BASIC_GRANULARITIES
 from .._resource import Resource
 
 _BASE = "/api/v1/analytics"
@@ -52,7 +53,9 @@ class Analytics(Resource):
         limit: int = 50,
         metric: str = "messages",
     ) -> dict[str, Any]:
-        """The top `limit` users by `metric` over the period."""
+        """The top `limit` users by `metric` over the period (``"tokens"``: >= 0.12.4)."""
+        if metric != "messages":
+            self._require("analytics_by_tokens")
         return self._query(
             "/users",
             dict,
@@ -72,7 +75,11 @@ class Analytics(Resource):
         granularity: str = "daily",
         metric: str = "messages",
     ) -> dict[str, Any]:
-        """`metric` per day (or per `granularity`) over the period, per model."""
+        """`metric` per day (or per `granularity`) over the period, per model; metric
+        ``"tokens"`` and granularities other than ``"daily"``/``"hourly"`` need >= 0.12.4
+        (older servers ignore them and count messages per day: `UnsupportedFeatureError`)."""
+        if metric != "messages" or granularity not in BASIC_GRANULARITIES:
+            self._require("analytics_by_tokens")
         return self._query(
             "/daily",
             dict,

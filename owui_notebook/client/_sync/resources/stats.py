@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..._responses import expect
+from ...export_rules import drops_messages, export_record_of
 from ...types import ChatUsageStats, Page
 from .._resource import Resource
 
@@ -16,7 +17,12 @@ _EXPORT = "/api/v1/chats/stats/export"
 
 
 class Stats(Resource):
-    """The server's chat statistics (``client.stats``): usage aggregates and the stats export."""
+    """The server's chat statistics (``client.stats``): usage aggregates and the stats export.
+
+    Export records from which the server dropped messages (Open WebUI 0.9.6 and 0.10.2 drop
+    every message without annotation tags: see `export_rules`) are rebuilt from the full
+    chat by the server's own rules, one ``GET /api/v1/chats/{id}`` each.
+    """
 
     def usage(self, page: int = 1, *, items_per_page: int = 50) -> Page:
         """One page of per-chat aggregates (Open WebUI >= 0.6.42; marked experimental upstream)."""
@@ -49,7 +55,8 @@ class Stats(Resource):
         body = expect(
             self._get(_EXPORT, page=page, updated_at=updated_at), dict, "GET", _EXPORT
         )
-        return Page(items=list(body.get("items") or []), total=body.get("total"), page=page)
+        items = [self._sound(r) for r in body.get("items") or []]
+        return Page(items=items, total=body.get("total"), page=page)
 
     def iter_export(
         self, *, updated_at: int | None = None, stream: bool = True
@@ -63,7 +70,7 @@ class Stats(Resource):
         if stream:
             params = {"stream": "true", "updated_at": updated_at}
             for record in self._http.records("GET", _EXPORT, params=params):
-                yield record
+                yield self._sound(record)
             return
         page = 1
         while True:
@@ -77,4 +84,14 @@ class Stats(Resource):
     def export_chat(self, chat_id: str) -> dict[str, Any]:
         """The stats export record of one chat."""
         self._require("chat_stats_export")
-        return expect(self._get(f"{_EXPORT}/{chat_id}"), dict, "GET", f"{_EXPORT}/{chat_id}")
+        path = f"{_EXPORT}/{chat_id}"
+        return self._sound(expect(self._get(path), dict, "GET", path))
+
+    def _sound(self, record: dict[str, Any]) -> dict[str, Any]:
+        """`record`, or, where the server dropped messages from it, the same record rebuilt
+        from the full chat (the server's own fields kept, its figures recomputed)."""
+        if not drops_messages(record) or not isinstance(record.get("id"), str):
+            return record
+        path = f"/api/v1/chats/{record['id']}"
+        rebuilt = export_record_of(expect(self._get(path), dict, "GET", path))
+        return {**record, "stats": rebuilt["stats"], "chat": rebuilt["chat"]}
