@@ -80,12 +80,13 @@ def test_chat_uses_the_tool_server_and_saves_its_use(
     record = client_any.chats.get(chat.id)
     assert validate_history(record) == []
     assert record.messages[result.parent_id]["content"] == 'What is the weather in city="Lima"?'
-    if parse_version(client_any.version()) < (0, 9):
-        # 0.6 hands the model the output ("Tool `server:0/weather` Output: ...") but reports
-        # no source for a tool server, so there is no call to show.
+    if parse_version(client_any.version()) < (0, 6, 43):
+        # 0.6.15 hands the model the output ("Tool `server:0/weather` Output: ...") but
+        # reports no source for a tool server, so there is no call to show (0.6.43 and every
+        # later line checked by scripts/compat.py report it; the release between is not pinned).
         assert result.tool_calls == [] and "server:0/weather" in context
         return
-    # 0.9+ reports the call: it shows under the answer and is saved on it.
+    # The call is reported: it shows under the answer and is saved on it.
     (tool_call,) = result.tool_calls
     assert tool_call["parameters"] == {"city": "Lima"}
     assert json.loads(tool_call["result"]) == expected
@@ -134,7 +135,10 @@ async def test_chat_panel_uses_a_tool_server(aclient, owui_tool_server):
         panel.send('weather in city="Rome"?')
         await panel.wait(timeout=30)
         answer = panel.transcript.children[-1].value
-        assert "🔧" in answer and forecast("Rome")["sky"] in answer
+        assert forecast("Rome")["sky"] in answer
+        # The call shows where the server reports it (0.6.43 on, see above).
+        reported = parse_version(await aclient.version()) >= (0, 6, 43)
+        assert ("🔧" in answer) is reported
         (call,) = owui_tool_server.calls("weather")
         assert call.query == {"city": "Rome"} and call.authorized
         assert validate_history(await aclient.chats.get(panel.chat.id)) == []
