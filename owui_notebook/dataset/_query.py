@@ -104,7 +104,8 @@ class Dataset:
         """The answers these filters let through, as a SQL condition and its parameters:
         from `start` (inclusive) to `end` (exclusive; dates or timestamps, UTC), of `models`
         and `users` (ids; None or empty: all)."""
-        clauses, params = [answer_rule(timed=timed)], []
+        clauses: list[str] = [answer_rule(timed=timed)]
+        params: list[Any] = []
         if start is not None:
             clauses.append("timestamp >= ?")
             params.append(_utc(start))

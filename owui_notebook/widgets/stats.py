@@ -201,9 +201,14 @@ class StatsDashboard(Panel):
             frame = _typed(messages)
             self.messages, self.dataset = frame, None
             self._source = FrameSource(frame)
-        else:
+        elif hasattr(messages, "answer_summary"):
             self.messages, self.dataset = None, messages
             self._source = DatasetSource(messages)
+        else:
+            raise TypeError(
+                f"a dashboard charts a messages frame or a Dataset, not {type(messages).__name__}:"
+                " for a directory, use dashboard(dataset=DIR)"
+            )
         options = self._source.options()
         users = [] if options.users is None else _user_options(options.users)
         self._quiet = True  # one redraw for all these changes, not one each
