@@ -28,8 +28,13 @@ from _seeded import Deployment, seeded
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE.parent / "results"
 
+# Peak RSS is VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so the child would
+# report this (larger) process it was forked from.
 _EXPORT = """
-import json, resource, sys, time, httpx
+import json, sys, time, httpx
+def peak_rss_mb():
+    with open("/proc/self/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM")) / 1024
 from owui_notebook.client import OpenWebUI
 from owui_notebook.dataset import sync_dataset
 count = [0]
@@ -46,7 +51,7 @@ result = sync_dataset(client, sys.argv[5], progress=False, all_users=sys.argv[2]
 print(json.dumps({"seconds": time.perf_counter() - t, "requests": count[0],
     "fetched": result.fetched, "chats": result.chats, "messages": result.messages,
     "changed": result.changed, "added": result.added, "removed": result.removed,
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    "peak_rss_mb": peak_rss_mb()}))
 """
 
 

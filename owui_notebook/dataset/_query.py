@@ -2,13 +2,16 @@
 
 Each method answers the same question as the helper of the same name in
 `owui_notebook.frames.analysis`, with the same rows, columns and dtypes, without loading
-messages into pandas: DuckDB scans only the columns a query names.
+messages into pandas: DuckDB scans only the columns a query names. Each takes the
+dashboard's filters too (`start`, `end`, `models`, `users`), applied in SQL.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import duckdb
@@ -16,7 +19,16 @@ import pandas as pd
 
 from ..frames import analysis as mem
 
-_ANSWERS = "role = 'assistant' AND model IS NOT NULL"
+_ANSWER = "role = 'assistant' AND model IS NOT NULL"
+_FAILED = "coalesce(error, false)"
+
+
+def answer_rule(*, timed: bool = False) -> str:
+    """`frames.analysis.answer_mask` as SQL: a failed answer with no text is no answer; for
+    time figures (`timed`) no failed answer is."""
+    if timed:
+        return f"{_ANSWER} AND NOT {_FAILED}"
+    return f"{_ANSWER} AND NOT ({_FAILED} AND coalesce(content_length, 0) = 0)"
 
 
 class Dataset:
@@ -27,7 +39,9 @@ class Dataset:
     def __init__(self, path: str | os.PathLike[str], *, filesystem: Any = None) -> None:
         self.path = os.fspath(path).rstrip("/")
         self.con = duckdb.connect()
-        self.con.execute("SET TimeZone = 'UTC'")
+        # Global: the cursors each query runs on (one per call, so that threads may share a
+        # Dataset: a DuckDB connection is not thread-safe) take it too.
+        self.con.execute("SET GLOBAL TimeZone = 'UTC'")
         if filesystem is not None:
             self.con.register_filesystem(filesystem)
         local = "://" not in self.path
@@ -66,16 +80,49 @@ class Dataset:
 
     def sql(self, query: str, *params: Any) -> pd.DataFrame:
         """Any SQL over the views ``chats``, ``messages`` and ``users``, as a pandas frame."""
-        return self.con.execute(query, list(params)).df()
+        return self._run(query, list(params)).df()
+
+    def _run(self, query: str, params: list[Any] | None = None) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor().execute(query, params or [])
 
     def counts(self) -> dict[str, int]:
-        row = self.con.execute(
+        row = self._run(
             "SELECT (SELECT count(*) FROM chats), (SELECT count(*) FROM messages)"
         ).fetchone()
         assert row is not None
         return {"chats": int(row[0]), "messages": int(row[1])}
 
-    def usage_over_time(self, *, freq: str = "day", metric: str = "answers") -> pd.DataFrame:
+    def where(
+        self,
+        *,
+        start: Any = None,
+        end: Any = None,
+        models: Iterable[str] | None = None,
+        users: Iterable[str] | None = None,
+        timed: bool = False,
+    ) -> tuple[str, list[Any]]:
+        """The answers these filters let through, as a SQL condition and its parameters:
+        from `start` (inclusive) to `end` (exclusive; dates or timestamps, UTC), of `models`
+        and `users` (ids; None or empty: all)."""
+        clauses: list[str] = [answer_rule(timed=timed)]
+        params: list[Any] = []
+        if start is not None:
+            clauses.append("timestamp >= ?")
+            params.append(_utc(start))
+        if end is not None:
+            clauses.append("timestamp < ?")
+            params.append(_utc(end))
+        if models:
+            clauses.append("list_contains(?, model)")
+            params.append([str(m) for m in models])
+        if users:
+            clauses.append("list_contains(?, user_id)")
+            params.append([str(u) for u in users])
+        return " AND ".join(f"({c})" for c in clauses), params
+
+    def usage_over_time(
+        self, *, freq: str = "day", metric: str = "answers", **filters: Any
+    ) -> pd.DataFrame:
         """Answers (or tokens) per model per day, week (from Monday) or month, UTC."""
         unit = mem.FREQS.get(str(freq).lower())
         if unit is None:
@@ -83,10 +130,12 @@ class Dataset:
         if metric not in mem.USAGE_METRICS:
             raise ValueError(f"metric must be one of {', '.join(mem.USAGE_METRICS)}")
         value = "count(*)" if metric == "answers" else f"sum(coalesce({metric}, 0))"
+        where, params = self.where(**filters)
         long = self.sql(
             f"SELECT date_trunc('{unit}', timestamp) AS period, model, {value} AS value "
-            f"FROM messages WHERE {_ANSWERS} AND timestamp IS NOT NULL "
-            "GROUP BY ALL ORDER BY period, model"
+            f"FROM messages WHERE {where} AND timestamp IS NOT NULL "
+            "GROUP BY ALL ORDER BY period, model",
+            *params,
         )
         if long.empty:
             table = pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC", name="period"), dtype="Int64")
@@ -99,30 +148,19 @@ class Dataset:
         table.attrs = {**self.attrs, "metric": metric, "freq": unit}
         return table
 
-    def answers(self) -> pd.DataFrame:
-        """The answers' columns the dashboard charts (no message text), read by DuckDB with
-        only those columns scanned."""
-        frame = self.sql(
-            "SELECT chat_id, message_id, timestamp, role, model, user_id, rating, "
-            "prompt_tokens, completion_tokens, total_tokens, content_length, "
-            "response_time_s, ttft_s, timestamp_gap_s "
-            f"FROM messages WHERE {_ANSWERS}"
-        )
-        frame["timestamp"] = frame["timestamp"].astype("datetime64[ns, UTC]")  # as the frames
-        frame.attrs = dict(self.attrs)
-        return frame
-
-    def response_times(self, *, metric: str = "response_time_s") -> pd.DataFrame:
+    def response_times(self, *, metric: str = "response_time_s", **filters: Any) -> pd.DataFrame:
         """The distribution of `metric` over each model's answers (see `frames.response_times`)."""
-        if metric not in mem.TIME_METRICS:
-            raise ValueError(f"metric must be one of {', '.join(mem.TIME_METRICS)}")
+        _time_metric(metric)
+        where, params = self.where(timed=True, **filters)
+        # One quantile state for the three (each separate one holds every value again).
         table = self.sql(
-            f"SELECT model, count({metric}) AS count, avg({metric}) AS mean, "
+            "SELECT model, count, mean, std, min, qs[1] AS p50, qs[2] AS p90, qs[3] AS p99, "
+            f"max FROM (SELECT model, count({metric}) AS count, avg({metric}) AS mean, "
             f"stddev_samp({metric}) AS std, min({metric}) AS min, "
-            f"quantile_cont({metric}, 0.5) AS p50, quantile_cont({metric}, 0.9) AS p90, "
-            f"quantile_cont({metric}, 0.99) AS p99, max({metric}) AS max "
-            f"FROM messages WHERE {_ANSWERS} AND {metric} IS NOT NULL "
-            f"AND NOT isnan({metric}) GROUP BY model ORDER BY model"
+            f"quantile_cont({metric}, [0.5, 0.9, 0.99]) AS qs, max({metric}) AS max "
+            f"FROM messages WHERE {where} AND {metric} IS NOT NULL "
+            f"AND NOT isnan({metric}) GROUP BY model) ORDER BY model",
+            *params,
         ).set_index("model")
         table["count"] = table["count"].astype("Int64")
         for column in mem.DISTRIBUTION_COLUMNS[1:]:
@@ -136,7 +174,7 @@ class Dataset:
         if by == "role":
             where, key = "role IN ('user', 'assistant')", "role"
         elif by == "model":
-            where, key = _ANSWERS, "model"
+            where, key = answer_rule(), "model"
         else:
             raise ValueError("by must be 'role' or 'model'")
         table = self.sql(
@@ -157,13 +195,15 @@ class Dataset:
         table.attrs = {**self.attrs, "unit": "characters"}
         return table[mem.LENGTH_COLUMNS]
 
-    def ratings_by_model(self) -> pd.DataFrame:
+    def ratings_by_model(self, **filters: Any) -> pd.DataFrame:
         """Thumbs per model: answers, rated, up, down, up_share, net."""
+        where, params = self.where(**filters)
         table = self.sql(
             "SELECT model, count(*) AS answers, count(rating) AS rated, "
             "count(*) FILTER (WHERE rating = 1) AS up, "
             "count(*) FILTER (WHERE rating = -1) AS down "
-            f"FROM messages WHERE {_ANSWERS} GROUP BY model ORDER BY model"
+            f"FROM messages WHERE {where} GROUP BY model ORDER BY model",
+            *params,
         ).set_index("model")
         for column in ("answers", "rated", "up", "down"):
             table[column] = table[column].astype("Int64")
@@ -175,30 +215,34 @@ class Dataset:
 
     def usage_by_user(self, *, by_model: bool = False) -> pd.DataFrame:
         """Per user (`by_model`: and model), with name and email from the ``users`` table:
-        chats, answers, tokens."""
+        chats, answers and their tokens."""
+        # The answers' tokens (`answer_rule`), as `usage_over_time` counts them.
+        answer = f"FILTER (WHERE {answer_rule()})"
+        tokens = ", ".join(f"sum({t}) {answer} AS {t}" for t in mem.USAGE_METRICS[1:])
+        # Aggregate first, then join the (small) users table: its `role` is not a message's.
+        people = (
+            "(SELECT user_id, any_value(name) AS name, any_value(email) AS email "
+            "FROM users GROUP BY user_id) u"
+        )
         if by_model:
             table = self.sql(
-                "SELECT m.user_id, m.model, any_value(u.name) AS name, "
-                "count(DISTINCT m.chat_id) AS chats, count(*) AS answers, "
-                "sum(m.prompt_tokens) AS prompt_tokens, "
-                "sum(m.completion_tokens) AS completion_tokens, "
-                "sum(m.total_tokens) AS total_tokens "
-                "FROM messages m LEFT JOIN users u ON u.user_id = m.user_id "
-                "WHERE m.role = 'assistant' AND m.model IS NOT NULL "
-                "GROUP BY m.user_id, m.model ORDER BY m.user_id, m.model"
+                "SELECT a.user_id, a.model, u.name, a.chats, a.answers, a.prompt_tokens, "
+                "a.completion_tokens, a.total_tokens FROM (SELECT user_id, model, "
+                f"count(DISTINCT chat_id) AS chats, count(*) AS answers, {tokens} "
+                f"FROM messages WHERE {answer_rule()} GROUP BY user_id, model) a "
+                f"LEFT JOIN {people} ON u.user_id = a.user_id ORDER BY a.user_id, a.model"
             ).set_index(["user_id", "model"])
             for column in table.columns[1:]:
                 table[column] = table[column].astype("Int64")
             table.attrs = dict(self.attrs)
             return table
         table = self.sql(
-            "SELECT m.user_id, any_value(u.name) AS name, any_value(u.email) AS email, "
-            "count(DISTINCT m.chat_id) AS chats, "
-            "count(*) FILTER (WHERE m.role = 'assistant') AS answers, "
-            "sum(m.prompt_tokens) AS prompt_tokens, "
-            "sum(m.completion_tokens) AS completion_tokens, sum(m.total_tokens) AS total_tokens "
-            "FROM messages m LEFT JOIN users u ON u.user_id = m.user_id "
-            "GROUP BY m.user_id ORDER BY m.user_id"
+            "SELECT a.user_id, u.name, u.email, a.chats, a.answers, a.prompt_tokens, "
+            "a.completion_tokens, a.total_tokens FROM (SELECT user_id, "
+            "count(DISTINCT chat_id) AS chats, "
+            f"count(*) FILTER (WHERE {answer_rule()}) AS answers, {tokens} "
+            f"FROM messages GROUP BY user_id) a LEFT JOIN {people} ON u.user_id = a.user_id "
+            "ORDER BY a.user_id"
         ).set_index("user_id")
         for column in ("chats", "answers", "prompt_tokens", "completion_tokens", "total_tokens"):
             table[column] = table[column].astype("Int64")
@@ -206,6 +250,76 @@ class Dataset:
             table[column] = table[column].astype(object).where(table[column].notna(), None)
         table.attrs = dict(self.attrs)
         return table
+
+    def response_time_boxes(
+        self, *, metric: str = "response_time_s", **filters: Any
+    ) -> pd.DataFrame:
+        """A box plot's figures of `metric` per model (see `frames.response_time_boxes`)."""
+        _time_metric(metric)
+        where, params = self.where(timed=True, **filters)
+        values = (
+            f"(SELECT model, {metric} AS v FROM messages WHERE {where} "
+            f"AND {metric} IS NOT NULL AND NOT isnan({metric})) a"
+        )
+        table = self.sql(
+            # The values are read twice (quartiles, then whiskers) rather than kept between
+            # the passes, and one quantile state serves the three quartiles: less memory.
+            f"WITH q AS (SELECT model, quantile_cont(v, [0.25, 0.5, 0.75]) AS qs, "
+            f"avg(v) AS mean FROM {values} GROUP BY model) "
+            "SELECT q.model, any_value(qs[1]) AS q1, any_value(qs[2]) AS med, "
+            "any_value(qs[3]) AS q3, "
+            # matplotlib's rule: a whisker never reaches into the box
+            "least(coalesce(min(a.v) FILTER (WHERE a.v >= qs[1] - 1.5 * (qs[3] - qs[1])), "
+            "'inf'::DOUBLE), any_value(qs[1])) AS whislo, "
+            "greatest(coalesce(max(a.v) FILTER (WHERE a.v <= qs[3] + 1.5 * (qs[3] - qs[1])), "
+            "'-inf'::DOUBLE), any_value(qs[3])) AS whishi, any_value(q.mean) AS mean "
+            f"FROM {values} JOIN q ON a.model = q.model GROUP BY q.model ORDER BY q.model",
+            *params,
+            *params,
+        ).set_index("model")
+        table.index = table.index.astype(str)
+        table = table.astype("float64")[mem.BOX_COLUMNS]
+        table.attrs = {**self.attrs, "metric": metric}
+        return table
+
+    def answer_summary(self, **filters: Any) -> dict[str, Any]:
+        """How many answers, chats and models the filters let through, and the first and
+        last answer's time (None when there is none)."""
+        where, params = self.where(**filters)
+        row = self._run(
+            "SELECT count(*), count(DISTINCT chat_id), list(DISTINCT model ORDER BY model), "
+            f"min(timestamp), max(timestamp) FROM messages WHERE {where}",
+            params,
+        ).fetchone()
+        assert row is not None
+        stamp = [None if t is None else pd.Timestamp(t).tz_convert("UTC") for t in row[3:]]
+        return {
+            "answers": int(row[0]),
+            "chats": int(row[1]),
+            "models": [str(m) for m in row[2] or []],
+            "first": stamp[0],
+            "last": stamp[1],
+        }
+
+    def user_names(self) -> pd.DataFrame:
+        """Each user with messages: ``user_id`` and, from the ``users`` table, ``user_name``."""
+        frame = self.sql(
+            "SELECT m.user_id, u.name AS user_name FROM (SELECT DISTINCT user_id FROM messages "
+            "WHERE user_id IS NOT NULL) m LEFT JOIN (SELECT user_id, any_value(name) AS name "
+            "FROM users GROUP BY user_id) u ON u.user_id = m.user_id ORDER BY m.user_id"
+        )
+        return frame.astype({"user_id": "string", "user_name": "string"})
+
+
+def _time_metric(metric: str) -> None:
+    if metric not in mem.TIME_METRICS:
+        raise ValueError(f"metric must be one of {', '.join(mem.TIME_METRICS)}")
+
+
+def _utc(value: Any) -> dt.datetime:
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.to_pydatetime()
 
 
 def _quote(text: str) -> str:

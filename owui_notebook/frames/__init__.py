@@ -35,7 +35,13 @@ from .admin import (
     prompts_frame,
     users_frame,
 )
-from .analysis import message_lengths, ratings_by_model, response_times, usage_over_time
+from .analysis import (
+    message_lengths,
+    ratings_by_model,
+    response_time_boxes,
+    response_times,
+    usage_over_time,
+)
 from .analytics import (
     analytics_crosscheck_frame,
     analytics_daily_frame,
@@ -124,6 +130,7 @@ __all__ = [
     "notes_frame",
     "prompts_frame",
     "ratings_by_model",
+    "response_time_boxes",
     "response_times",
     "shape_chats",
     "shape_export",

@@ -27,6 +27,7 @@ _QUANTILES = {"p50": 0.5, "p90": 0.9, "p99": 0.99}
 DISTRIBUTION_COLUMNS = ["count", "mean", "std", "min", "p50", "p90", "p99", "max"]
 LENGTH_COLUMNS = ["count", "mean", "median", "p90", "max", "total"]
 RATING_COLUMNS = ["answers", "rated", "up", "down", "up_share", "net"]
+BOX_COLUMNS = ["q1", "med", "q3", "whislo", "whishi", "mean"]
 
 
 def _messages(data: Any) -> pd.DataFrame:
@@ -115,17 +116,22 @@ def usage_over_time(
     table.columns.name = "model"
     table.attrs = {**dict(frame.attrs), "metric": metric, "freq": unit}
     if plot or ax is not None:
-        axes = _axes(ax)
-        if len(table) == 1:  # one period: a line has no extent, bars read at a glance
-            bars = table.astype("float64")
-            bars.index = bars.index.strftime("%Y-%m-%d")
-            bars.plot.bar(ax=axes, rot=0)
-        elif not table.empty:
-            table.astype("float64").plot(ax=axes, marker="o")
-        axes.set_title(f"{metric.replace('_', ' ')} per model per {unit}")
-        axes.set_xlabel(f"{unit} (UTC)")
-        axes.set_ylabel(metric.replace("_", " "))
+        plot_usage(table, _axes(ax))
     return table
+
+
+def plot_usage(table: pd.DataFrame, axes: Any) -> None:
+    """Draw a `usage_over_time` table on `axes`."""
+    metric, unit = table.attrs.get("metric", "answers"), table.attrs.get("freq", "day")
+    if len(table) == 1:  # one period: a line has no extent, bars read at a glance
+        bars = table.astype("float64")
+        bars.index = bars.index.strftime("%Y-%m-%d")
+        bars.plot.bar(ax=axes, rot=0)
+    elif not table.empty:
+        table.astype("float64").plot(ax=axes, marker="o")
+    axes.set_title(f"{metric.replace('_', ' ')} per model per {unit}")
+    axes.set_xlabel(f"{unit} (UTC)")
+    axes.set_ylabel(metric.replace("_", " "))
 
 
 def response_times(
@@ -251,17 +257,66 @@ def ratings_by_model(data: Any, *, plot: bool = False, ax: Any = None) -> pd.Dat
     table.index.name = "model"
     table.attrs = dict(frame.attrs)
     if plot or ax is not None:
-        axes = _axes(ax)
-        y = np.arange(len(table))
-        axes.barh(y, table["up"].fillna(0), color="tab:green", label="up")
-        axes.barh(y, -table["down"].fillna(0), color="tab:red", label="down")
-        axes.set_yticks(y, list(table.index))
-        axes.axvline(0, color="black", linewidth=0.8)
-        axes.set_title("ratings per model")
-        axes.set_xlabel("thumbs down | thumbs up")
-        if len(table):
-            axes.legend()
+        plot_ratings(table, _axes(ax))
     return table
+
+
+def plot_ratings(table: pd.DataFrame, axes: Any) -> None:
+    """Draw a `ratings_by_model` table on `axes`."""
+    y = np.arange(len(table))
+    axes.barh(y, table["up"].fillna(0), color="tab:green", label="up")
+    axes.barh(y, -table["down"].fillna(0), color="tab:red", label="down")
+    axes.set_yticks(y, list(table.index))
+    axes.axvline(0, color="black", linewidth=0.8)
+    axes.set_title("ratings per model")
+    axes.set_xlabel("thumbs down | thumbs up")
+    if len(table):
+        axes.legend()
+
+
+def response_time_boxes(
+    data: Any, *, metric: str = "response_time_s", plot: bool = False, ax: Any = None
+) -> pd.DataFrame:
+    """A box plot's figures of `metric` per model, as matplotlib's ``boxplot`` computes
+    them: q1, med, q3, whislo and whishi (the farthest values within 1.5 IQR of the box),
+    mean. Small whatever the data (what a dashboard of millions of answers draws)."""
+    if metric not in TIME_METRICS:
+        raise ValueError(f"metric must be one of {', '.join(TIME_METRICS)}")
+    frame = _messages(data)
+    answers = _answers(frame, timed=True)
+    answers = answers[answers[metric].notna()]
+    rows = {}
+    for model, group in answers.groupby("model", sort=True)[metric]:
+        values = group.astype("float64").to_numpy()
+        q1, med, q3 = np.percentile(values, [25, 50, 75])
+        reach = 1.5 * (q3 - q1)
+        low, high = values[values >= q1 - reach], values[values <= q3 + reach]
+        rows[model] = {
+            "q1": q1,
+            "med": med,
+            "q3": q3,
+            # matplotlib's rule: a whisker never reaches into the box
+            "whislo": min(low.min(), q1) if len(low) else q1,
+            "whishi": max(high.max(), q3) if len(high) else q3,
+            "mean": values.mean(),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=BOX_COLUMNS, dtype="float64")
+    table.index = table.index.astype(str)
+    table.index.name = "model"
+    table.attrs = {**dict(frame.attrs), "metric": metric}
+    if plot or ax is not None:
+        plot_boxes(table, _axes(ax))
+    return table
+
+
+def plot_boxes(table: pd.DataFrame, axes: Any) -> None:
+    """Draw a `response_time_boxes` table on `axes` (boxes and whiskers, no outliers)."""
+    metric = table.attrs.get("metric", "response_time_s")
+    stats = [{**row, "label": str(model)} for model, row in table.to_dict("index").items()]
+    if stats:
+        axes.bxp(stats, showfliers=False)
+    axes.set_title(f"{metric.replace('_', ' ')} per model")
+    axes.set_ylabel(metric.replace("_", " "))
 
 
 def _axes(ax: Any) -> Any:

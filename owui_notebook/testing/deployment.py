@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from ..client.turns import CLIENT_KEY
+
 MODELS = ("alpha", "beta", "gamma", "delta")
 TAGS = ("work", "code", "research", "travel", "Data Science")
 DAY = 86_400
@@ -79,6 +81,25 @@ def chat_form(
         "created_at": start,
         "updated_at": clock,
     }
+
+
+def timed_and_failed(
+    form: dict[str, Any], rng: random.Random, *, timed: float = 0.7, failed: float = 0.01
+) -> dict[str, Any]:
+    """`form` with owui-notebook's timings (``ttft``, ``total``) on a share `timed` of its
+    answers, and a share `failed` of them failed (an error; most without any text)."""
+    for message in form["chat"]["history"]["messages"].values():
+        if message["role"] != "assistant":
+            continue
+        if rng.random() < timed:
+            ttft = round(rng.uniform(0.05, 1.5), 3)
+            total = round(ttft + rng.uniform(0.2, 20), 3)
+            message[CLIENT_KEY] = {"ttft": ttft, "total": total, "client": "synthetic"}
+        if rng.random() < failed:
+            message["error"] = {"content": "provider unavailable"}
+            if rng.random() < 0.8:
+                message["content"] = ""
+    return form
 
 
 def seed(client: Any, count: int, *, seed: int = 0, now: int, batch: int = 100) -> list[str]:

@@ -1,9 +1,10 @@
-"""The dashboard's charts: the frames layer's analysis helpers drawn into PNG images.
+"""The dashboard's charts: its tables (and the response times' box figures) drawn as PNGs.
 
-Each helper (`usage_over_time`, `response_times`, `ratings_by_model`) returns its table
-and, given axes, draws it. The axes here belong to matplotlib `Figure` objects made
-without pyplot (no global state, nothing shown at the end of the cell), so drawing can
-happen in a worker thread while the kernel's loop serves the widgets.
+The charts are drawn from the small tables alone, never from message rows, so a dashboard
+of a dataset of millions of messages draws the same way as one of a frame. The axes belong
+to matplotlib `Figure` objects made without pyplot (no global state, nothing shown at the
+end of the cell), so drawing can happen in a worker thread while the kernel's loop serves
+the widgets.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from ..frames import ratings_by_model, response_times, usage_over_time
+from ..frames.analysis import plot_boxes, plot_ratings, plot_usage
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from ._board_data import Figures
 
 SIZE = (5.2, 3.0)
 CHARTS = ("usage", "response_times", "ratings")
@@ -24,24 +25,29 @@ CHARTS = ("usage", "response_times", "ratings")
 _LOCK = threading.Lock()
 
 
-def tables_and_charts(
-    answers: pd.DataFrame, freq: str
-) -> tuple[dict[str, pd.DataFrame], list[bytes] | None]:
-    """The three tables for `answers` and their charts as PNGs (None without matplotlib)."""
+def charts(figures: Figures) -> list[bytes] | None:
+    """The three charts of `figures` as PNGs (None without matplotlib)."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
-        return _tables(answers, freq, [None, None, None]), None
+        return None
+    tables = figures.tables
+    drawn: list[tuple[Any, Any]] = [
+        (plot_usage, tables["usage"]),
+        (plot_boxes, figures.boxes),
+        (plot_ratings, tables["ratings"]),
+    ]
     with _LOCK:
-        figures = [Figure(figsize=SIZE) for _ in CHARTS]
-        axes = [figure.subplots() for figure in figures]
-        with warnings.catch_warnings():
-            # pandas' "identical low and high xlims" for a single period: harmless, and
-            # it would land in the cell's output as a red warning.
-            warnings.simplefilter("ignore", UserWarning)
-            tables = _tables(answers, freq, axes)
-        for ax, name in zip(axes, CHARTS, strict=True):
-            if tables[name].empty:
+        pngs = []
+        for draw, table in drawn:
+            figure = Figure(figsize=SIZE)
+            ax = figure.subplots()
+            with warnings.catch_warnings():
+                # pandas' "identical low and high xlims" for a single period: harmless, and
+                # it would land in the cell's output as a red warning.
+                warnings.simplefilter("ignore", UserWarning)
+                draw(table, ax)
+            if table.empty:
                 ax.text(
                     0.5,
                     0.5,
@@ -53,15 +59,8 @@ def tables_and_charts(
                 )
             ax.title.set_fontsize(10)
             ax.tick_params(labelsize=8)
-        return tables, [_png(figure) for figure in figures]
-
-
-def _tables(answers: pd.DataFrame, freq: str, axes: list[Any]) -> dict[str, pd.DataFrame]:
-    return {
-        "usage": usage_over_time(answers, freq=freq, ax=axes[0]),
-        "response_times": response_times(answers, ax=axes[1]),
-        "ratings": ratings_by_model(answers, ax=axes[2]),
-    }
+            pngs.append(_png(figure))
+        return pngs
 
 
 def _png(figure: Any) -> bytes:

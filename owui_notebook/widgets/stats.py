@@ -5,15 +5,16 @@
     board.tables["usage"]            # the numbers behind each chart
 
 Tables and charts come from the frames layer's analysis helpers (`usage_over_time`,
-`response_times`, `ratings_by_model`); they are redrawn in a worker thread, so the notebook
-stays responsive, whenever a filter changes: date range, models, users, per day or week.
+`response_times`, `ratings_by_model`) over a frame, or from the same queries in DuckDB over
+a dataset (``dashboard(dataset="DIR")``: no message row is loaded, only small tables); they
+are redrawn in a worker thread, so the notebook stays responsive, whenever a filter
+changes: date range, models, users, per day or week.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import html
 import os
 from typing import TYPE_CHECKING, Any
@@ -23,9 +24,9 @@ import pandas as pd
 
 from ..client.errors import OpenWebUIError
 from ..frames import export_record, shape_messages
-from ..frames.analysis import answer_mask
 from ._base import MUTED, Panel
-from ._charts import tables_and_charts
+from ._board_data import DatasetSource, Figures, Filters, FrameSource
+from ._charts import charts
 from ._tasks import error_text, on_panel_loop
 
 if TYPE_CHECKING:
@@ -91,9 +92,10 @@ class StatsDashboard(Panel):
 
     `data` is a frame of messages such as ``owui_notebook.frames.messages_frame(client)``
     gives (``timestamp``, ``role`` and ``model`` are required; a ``user_id`` column enables
-    the user filter, which lists a ``user_name`` column's names where there is one). Without
-    it the dashboard loads the signed-in user's chats through `client` (Reload fetches them
-    again). `freq` is ``day``, ``week`` or ``month``.
+    the user filter, which lists a ``user_name`` column's names where there is one), or an
+    `owui_notebook.dataset.Dataset` (every figure a DuckDB aggregate; no rows loaded).
+    Without it the dashboard loads the signed-in user's chats through `client` (Reload
+    fetches them again). `freq` is ``day``, ``week`` or ``month``.
     """
 
     def __init__(
@@ -107,7 +109,10 @@ class StatsDashboard(Panel):
             raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
         super().__init__(client, connect=data is None or client is not None)
         self.messages: pd.DataFrame | None = None
+        self.dataset: Any = None
+        self._source: FrameSource | DatasetSource = FrameSource(shape_messages([]))
         self.tables: dict[str, pd.DataFrame] = {}
+        self.figures: Figures | None = None
         self._quiet = False
         self._dirty = False
         self._redrawing: asyncio.Task[None] | None = None
@@ -160,6 +165,8 @@ class StatsDashboard(Panel):
             self.reload()
 
     def __repr__(self) -> str:
+        if self.dataset is not None:
+            return f"<StatsDashboard dataset={getattr(self.dataset, 'path', '?')}>"
         rows = 0 if self.messages is None else len(self.messages)
         return f"<StatsDashboard messages={rows}>"
 
@@ -188,58 +195,55 @@ class StatsDashboard(Panel):
 
     @on_panel_loop
     def set_data(self, messages: pd.DataFrame | Any) -> None:
-        """Chart `messages` (with at least `REQUIRED_COLUMNS`), or a `Dataset`'s answers
-        (only the columns charted are read); the filters start wide open."""
-        if hasattr(messages, "answers") and not isinstance(messages, pd.DataFrame):
-            messages = messages.answers()
-        missing = [c for c in REQUIRED_COLUMNS if c not in messages.columns]
-        if missing:
-            raise ValueError(
-                f"the data lacks column(s) {missing}: pass a frame like messages_frame() gives"
+        """Chart `messages` (with at least `REQUIRED_COLUMNS`), or a `Dataset` (each figure
+        an aggregate query over its files); the filters start wide open."""
+        if isinstance(messages, pd.DataFrame):
+            frame = _typed(messages)
+            self.messages, self.dataset = frame, None
+            self._source = FrameSource(frame)
+        elif hasattr(messages, "answer_summary"):
+            self.messages, self.dataset = None, messages
+            self._source = DatasetSource(messages)
+        else:
+            raise TypeError(
+                f"a dashboard charts a messages frame or a Dataset, not {type(messages).__name__}:"
+                " for a directory, use dashboard(dataset=DIR)"
             )
-        frame = messages.copy()
-        # Figures a hand-made frame lacks are missing values, typed as a messages_frame's.
-        typed = shape_messages([])
-        for name in typed.columns:
-            if name not in frame.columns:
-                frame[name] = pd.Series(None, index=frame.index, dtype=object).astype(
-                    typed[name].dtype
-                )
-        frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
-        self.messages = frame
-        answers = frame[frame["role"].astype(str) == "assistant"]
-        models = sorted(str(m) for m in answers["model"].dropna().unique())
-        users = _user_options(frame)
+        options = self._source.options()
+        users = [] if options.users is None else _user_options(options.users)
         self._quiet = True  # one redraw for all these changes, not one each
         try:
-            self.model_select.options, self.model_select.value = models, ()
+            self.model_select.options, self.model_select.value = options.models, ()
             self.user_select.options, self.user_select.value = users, ()
             self.user_select.disabled = not users
-            stamps = answers["timestamp"].dropna()
-            self.start_picker.value = stamps.min().date() if len(stamps) else None
-            self.end_picker.value = stamps.max().date() if len(stamps) else None
+            self.start_picker.value = options.first.date() if options.first is not None else None
+            self.end_picker.value = options.last.date() if options.last is not None else None
         finally:
             self._quiet = False
         self.refresh()
 
+    def _filters(self) -> Filters:
+        return Filters(
+            start=self.start_picker.value,
+            end=self.end_picker.value,
+            models=tuple(self.model_select.value),
+            users=tuple(self.user_select.value),
+            freq=self.freq_toggle.value,
+        )
+
     @property
     def filtered(self) -> pd.DataFrame:
         """The answers the filters let through (every model / user when none is picked);
-        a failed answer with no text is none (see `frames.analysis.answer_mask`)."""
+        a failed answer with no text is none (see `frames.analysis.answer_mask`). A
+        dashboard of a dataset holds no rows: ask its `dataset` (``.sql(...)``) for them."""
+        if self.dataset is not None:
+            raise TypeError(
+                "a dashboard of a dataset holds no message rows: its figures are in "
+                ".tables; query rows with .dataset.sql(...)"
+            )
         if self.messages is None:
             return shape_messages([])
-        frame = self.messages
-        frame = frame[answer_mask(frame)]
-        start, end = self.start_picker.value, self.end_picker.value
-        if start is not None:
-            frame = frame[frame["timestamp"] >= pd.Timestamp(start, tz="UTC")]
-        if end is not None:
-            frame = frame[frame["timestamp"] < pd.Timestamp(end, tz="UTC") + dt.timedelta(days=1)]
-        if self.model_select.value:
-            frame = frame[frame["model"].astype(str).isin(self.model_select.value)]
-        if self.user_select.value:
-            frame = frame[frame["user_id"].astype(str).isin(self.user_select.value)]
-        return frame
+        return FrameSource(self.messages).filtered(self._filters())
 
     # -- charts -------------------------------------------------------------------------
 
@@ -259,14 +263,11 @@ class StatsDashboard(Panel):
         # Filters changed during a redraw get one more redraw, not one per change.
         while self._dirty:
             self._dirty = False
-            answers = self.filtered
-            tables, images = await asyncio.to_thread(
-                tables_and_charts, answers, self.freq_toggle.value
-            )
-            self.tables = tables
-            self.summary.value = _summary(answers)
+            figures, images = await asyncio.to_thread(_draw, self._source, self._filters())
+            self.figures, self.tables = figures, figures.tables
+            self.summary.value = _summary(figures.summary)
             if images is None:
-                self._show_tables(tables)
+                self._show_tables(figures.tables)
             else:
                 self._show_images(images)
 
@@ -288,16 +289,40 @@ class StatsDashboard(Panel):
         self.charts.children = (widgets.HTML("".join(parts)),)
 
 
-def _summary(answers: pd.DataFrame) -> str:
-    if answers.empty:
+def _typed(messages: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in REQUIRED_COLUMNS if c not in messages.columns]
+    if missing:
+        raise ValueError(
+            f"the data lacks column(s) {missing}: pass a frame like messages_frame() gives"
+        )
+    frame = messages.copy()
+    # Figures a hand-made frame lacks are missing values, typed as a messages_frame's.
+    typed = shape_messages([])
+    for name in typed.columns:
+        if name not in frame.columns:
+            frame[name] = pd.Series(None, index=frame.index, dtype=object).astype(typed[name].dtype)
+    frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True)
+    return frame
+
+
+def _draw(
+    source: FrameSource | DatasetSource, filters: Filters
+) -> tuple[Figures, list[bytes] | None]:
+    figures = source.figures(filters)
+    return figures, charts(figures)
+
+
+def _summary(summary: dict[str, Any]) -> str:
+    if not summary["answers"]:
         return f'<span style="{MUTED}">no answers in this selection</span>'
-    first, last = answers["timestamp"].min(), answers["timestamp"].max()
     counts = [
-        _count(len(answers), "answer"),
-        _count(answers["chat_id"].nunique(), "chat"),
-        _count(answers["model"].nunique(), "model"),
+        _count(summary["answers"], "answer"),
+        _count(summary["chats"], "chat"),
+        _count(len(summary["models"]), "model"),
     ]
-    text = " · ".join(counts) + f" · {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    text = " · ".join(counts)
+    if summary["first"] is not None:
+        text += f" · {summary['first']:%Y-%m-%d} to {summary['last']:%Y-%m-%d}"
     return f'<span style="{MUTED}">{html.escape(text)}</span>'
 
 

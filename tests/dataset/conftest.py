@@ -20,3 +20,10 @@ def account(owui_sandbox) -> Account:
 def account_any(owui_sandbox_any) -> Account:
     """The same on every server version under test."""
     return make_account(owui_sandbox_any, chats=12)
+
+
+@pytest.fixture
+def account_timed(owui_sandbox) -> Account:
+    """A new user of the newest server with synthetic chats, some answers timed by
+    owui-notebook and some failed (with and without text)."""
+    return make_account(owui_sandbox, chats=24, timed=10)

@@ -10,25 +10,30 @@ import pandas as pd
 import pytest
 
 from owui_notebook.dataset import Dataset, sync_dataset
+from owui_notebook.dataset._query import answer_rule
 
 
-def test_dask_on_a_local_cluster_gets_duckdbs_answers(account, tmp_path):
+def test_dask_on_a_local_cluster_gets_duckdbs_answers(account_timed, tmp_path):
     dd = pytest.importorskip("dask.dataframe")
     distributed = pytest.importorskip("distributed")
-    with account.client() as client:
+    with account_timed.client() as client:
         sync_dataset(client, str(tmp_path), progress=False)
     ds = Dataset(tmp_path)
     expected = ds.sql(
         "SELECT model, count(*) AS answers, sum(total_tokens) AS total_tokens, "
         "sum(content_length) AS characters FROM messages "
-        "WHERE role = 'assistant' AND model IS NOT NULL GROUP BY model ORDER BY model"
+        f"WHERE {answer_rule()} GROUP BY model ORDER BY model"
     ).set_index("model")
     per_user = ds.usage_by_user()
     cluster = distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None)
     with cluster, distributed.Client(cluster):
         # fsspec URL: the same call reads s3://, gs://, abfs://... with their packages.
         messages = dd.read_parquet(f"file://{tmp_path}/messages", engine="pyarrow")
-        answers = messages[(messages["role"] == "assistant") & ~messages["model"].isna()]
+        # An answer, as `frames.analysis.answer_mask` says: a failed one without text is none.
+        failed = messages["error"].fillna(False).astype(bool) & (
+            messages["content_length"].fillna(0) == 0
+        )
+        answers = messages[(messages["role"] == "assistant") & ~messages["model"].isna() & ~failed]
         got = (
             answers.groupby("model")
             .agg(
@@ -39,12 +44,7 @@ def test_dask_on_a_local_cluster_gets_duckdbs_answers(account, tmp_path):
             .compute()
             .sort_index()
         )
-        users = (
-            messages[messages["role"] == "assistant"]
-            .groupby("user_id")["total_tokens"]
-            .sum()
-            .compute()
-        )
+        users = answers.groupby("user_id")["total_tokens"].sum().compute()
     assert not expected.empty
     pd.testing.assert_frame_equal(
         got.astype("int64"), expected.astype("int64"), check_names=False, check_index_type=False

@@ -12,7 +12,6 @@ import time
 import pandas as pd
 import pytest
 
-from owui_notebook import frames
 from owui_notebook.client import thread
 from owui_notebook.dataset import Dataset, sync_dataset
 from tests.helpers.dataset import assert_equal_to_server, fetched_chats, table
@@ -118,31 +117,6 @@ def test_an_interrupted_run_leaves_the_dataset_readable_and_the_next_completes_i
         assert_equal_to_server(client, directory)
 
 
-def test_duckdb_helpers_equal_the_in_memory_frames(account, tmp_path):
-    with account.client() as client:
-        sync_dataset(client, str(tmp_path), progress=False)
-        messages = frames.messages_frame(client, progress=False)
-    ds = Dataset(tmp_path)
-    checks = [
-        ("usage_over_time", {"freq": "day"}),
-        ("usage_over_time", {"freq": "week", "metric": "total_tokens"}),
-        ("usage_over_time", {"freq": "month", "metric": "completion_tokens"}),
-        ("message_lengths", {}),
-        ("message_lengths", {"by": "model"}),
-        ("ratings_by_model", {}),
-        ("response_times", {"metric": "timestamp_gap_s"}),
-    ]
-    for name, options in checks:
-        expected = getattr(frames, name)(messages, **options)
-        got = getattr(ds, name)(**options)
-        assert not expected.empty, name
-        pd.testing.assert_frame_equal(got, expected, check_exact=False, obj=f"{name}{options}")
-    by_user = ds.usage_by_user()
-    answers = messages[messages["role"] == "assistant"]
-    assert by_user["answers"].sum() == len(answers)
-    assert by_user["total_tokens"].sum() == answers["total_tokens"].sum()
-
-
 @pytest.mark.all_versions
 def test_every_release_line_exports_what_the_user_may_see(account_any, tmp_path):
     with account_any.client() as client:
@@ -151,29 +125,3 @@ def test_every_release_line_exports_what_the_user_may_see(account_any, tmp_path)
         assert_equal_to_server(client, tmp_path / "ds")
         again = sync_dataset(client, str(tmp_path / "ds"), progress=False)
         assert (again.fetched, again.added, again.changed, again.removed) == (0, 0, 0, 0)
-
-
-async def test_stats_and_dashboard_read_a_dataset_without_the_server(account, tmp_path):
-    pytest.importorskip("ipywidgets")
-    from IPython.testing.globalipapp import get_ipython
-
-    from owui_notebook import dashboard
-
-    with account.client() as client:
-        sync_dataset(client, str(tmp_path), progress=False)
-        messages = frames.messages_frame(client, progress=False)
-    board = dashboard(dataset=str(tmp_path))
-    expected = dashboard(messages)
-    await board.wait(timeout=60)
-    await expected.wait(timeout=60)
-    assert board.tables.keys() == expected.tables.keys() and board.tables
-    for name, table_ in expected.tables.items():
-        pd.testing.assert_frame_equal(board.tables[name], table_, check_dtype=False, obj=name)
-    ip = get_ipython()
-    ip.run_line_magic("load_ext", "owui_notebook")
-    per_user = ip.run_line_magic("owui", f"stats --dataset {tmp_path}")
-    answers = messages[messages["role"] == "assistant"]
-    assert int(per_user["answers"].sum()) == len(answers)
-    assert per_user["email"].tolist() == [account.email]
-    long = ip.run_line_magic("owui", f"stats --dataset {tmp_path} --long")
-    assert int(long["total_tokens"].sum()) == int(answers["total_tokens"].sum())

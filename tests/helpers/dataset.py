@@ -3,9 +3,10 @@ the server."""
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,7 @@ from owui_notebook import frames
 from owui_notebook.client import OpenWebUI
 from owui_notebook.frames import CHAT_COLUMNS, MESSAGE_COLUMNS
 from owui_notebook.sandbox.bootstrap import create_user
-from owui_notebook.testing.deployment import seed
+from owui_notebook.testing.deployment import chat_form, seed, timed_and_failed
 from tests.helpers.transport import Recorder
 
 CHATS = 40
@@ -26,7 +27,7 @@ CHATS = 40
 class Account:
     url: str
     email: str
-    password: str
+    password: str = field(repr=False)  # never in a failure report
     ids: list[str]
 
     def client(self, transport: httpx.BaseTransport | None = None) -> OpenWebUI:
@@ -35,13 +36,23 @@ class Account:
         return client
 
 
-def make_account(box, *, role: str = "user", chats: int = CHATS) -> Account:
+def make_account(box, *, role: str = "user", chats: int = CHATS, timed: int = 0) -> Account:
+    """A new user holding `chats` synthetic chats, and `timed` more whose answers all carry
+    owui-notebook's timings, a third of them failed (`timed_and_failed`)."""
     tag = uuid.uuid4().hex[:8]
     email, password = f"dataset-{tag}@example.com", f"Pw-{tag}-x1!"
     create_user(box.url, box.jwt, f"Dataset {tag}", email, password, role=role)
     account = Account(box.url, email, password, [])
+    now = int(time.time())
     with account.client() as client:
-        account.ids = seed(client, chats, now=int(time.time()), batch=20)
+        account.ids = seed(client, chats, now=now, batch=20)
+        if timed:
+            rng = random.Random(7)
+            forms = [
+                timed_and_failed(chat_form(rng, now=now), rng, timed=1.0, failed=0.3)
+                for _ in range(timed)
+            ]
+            account.ids += [r.id for r in client.chats.import_chats(forms)]
     return account
 
 

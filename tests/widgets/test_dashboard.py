@@ -135,6 +135,8 @@ async def test_data_without_the_needed_columns_is_refused():
         StatsDashboard(pd.DataFrame({"model": ["a"], "timestamp": [0]}))
     with pytest.raises(ValueError, match="freq"):
         StatsDashboard(sample(), freq="hour")
+    with pytest.raises(TypeError, match=r"dashboard\(dataset=DIR\)"):
+        StatsDashboard("owui-data")  # a directory is a dataset's, given by name
 
 
 async def test_dashboard_loads_the_answers_the_panels_saved(aclient, provider):
