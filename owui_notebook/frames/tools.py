@@ -23,9 +23,9 @@ TOOL_COLUMNS = Schema(
     Column("description", "string", "its description"),
     Column("functions", "object", "the functions the model may call (list of names)"),
     Column("access", "category", "public, private (owner and admins) or shared"),
-    Column("user_id", "string", "who created it"),
-    Column("created_at", "datetime", "when it was created"),
-    Column("updated_at", "datetime", "when it last changed"),
+    Column("user_id", "string", "who created it (none for a tool server: the admin's connection)"),
+    Column("created_at", "datetime", "when it was created (none for a tool server)"),
+    Column("updated_at", "datetime", "when it last changed (none for a tool server)"),
 )
 
 
@@ -33,9 +33,16 @@ def tool_row(tool: Any) -> dict[str, Any]:
     data = plain(tool)
     meta = mapping_at(data, "meta")
     specs = list_at(data, "specs")
+    if str(data.get("id") or "").startswith("server:"):
+        # The server fills a tool server's owner with its id and both times with the moment
+        # of the listing: nothing to show there.
+        data = {**data, "user_id": None, "created_at": None, "updated_at": None}
+        kind = "tool server"
+    else:
+        kind = "workspace"
     return {
         "tool_id": data.get("id"),
-        "kind": "tool server" if str(data.get("id") or "").startswith("server:") else "workspace",
+        "kind": kind,
         "name": data.get("name") or data.get("id"),
         "description": meta.get("description") or None,
         "functions": [str(s["name"]) for s in specs if isinstance(s, dict) and s.get("name")],

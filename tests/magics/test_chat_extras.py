@@ -116,7 +116,10 @@ def test_tool_servers_are_listed_and_usable_with_tool(
     server = rows.loc[weather_server.tool_id]
     assert server["kind"] == "tool server" and server["name"] == "Weather and rates"
     assert server["functions"] == ["weather", "convert"]
-    assert rows.loc[facts.id]["kind"] == "workspace"
+    # Not the server's filler (its own id as owner, the listing's time as its dates).
+    assert server[["user_id", "created_at", "updated_at"]].isna().all()
+    workspace = rows.loc[facts.id]
+    assert workspace["kind"] == "workspace" and workspace["user_id"] == client.me().id
 
     tool = weather_server.tool_id
     run = connected.run(f'%%owui chat --new -m alpha --tool {tool}\nweather in city="Paris"?')
