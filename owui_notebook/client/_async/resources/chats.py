@@ -315,11 +315,11 @@ class AsyncChats(AsyncResource):
         try:
             body = await self._post(path, {"model": model} if model else None)
         except (NotFoundError, UnexpectedResponseError):
-            raise await self._newer("chat compaction", "chat_compact", "0.12.4") from None
+            raise await self._newer("chat compaction", "chat_compact", "0.10.2") from None
         except APIStatusError as exc:
             if exc.status_code != 405:
                 raise
-            raise await self._newer("chat compaction", "chat_compact", "0.12.4") from None
+            raise await self._newer("chat compaction", "chat_compact", "0.10.2") from None
         return body if isinstance(body, dict) else {"result": body}
 
     async def message_event(

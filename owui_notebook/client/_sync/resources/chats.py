@@ -317,11 +317,11 @@ class Chats(Resource):
         try:
             body = self._post(path, {"model": model} if model else None)
         except (NotFoundError, UnexpectedResponseError):
-            raise self._newer("chat compaction", "chat_compact", "0.12.4") from None
+            raise self._newer("chat compaction", "chat_compact", "0.10.2") from None
         except APIStatusError as exc:
             if exc.status_code != 405:
                 raise
-            raise self._newer("chat compaction", "chat_compact", "0.12.4") from None
+            raise self._newer("chat compaction", "chat_compact", "0.10.2") from None
         return body if isinstance(body, dict) else {"result": body}
 
     def message_event(
