@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 
 import pytest
@@ -30,6 +31,12 @@ def pytest_configure(config: pytest.Config) -> None:
     link_dir = tempfile.mkdtemp(prefix="owui-link-")
     config.stash[_LINK_DIR] = link_dir
     os.environ[LINK_ENV] = os.path.join(link_dir, "sandbox.json")
+    # A run started in the background of a shell without job control (`cmd &`, nohup, some
+    # CI runners) inherits SIGINT ignored, and so would every process the tests start: the
+    # Ctrl-C tests' kernels and exporters would never see their Ctrl-C. Python's own handler
+    # here makes every child start with the default again.
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
