@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 
 # Listing rows per Parquet row group: what Python holds of a listing at any time.
 BATCH = 5_000
-# DuckDB's own budget; past it the joins spill into the listing directory.
-MEMORY_LIMIT = "192MB"
+# DuckDB's own budget; past it the joins spill into the listing directory. One thread: each
+# one needs its own share of the budget (at 1,000,000 chats the plan takes seconds anyway).
+MEMORY_LIMIT = "96MB"
+THREADS = 1
 
 _LISTED = pa.schema(
     [
@@ -99,7 +101,7 @@ class Listing:
             str(self.root / "plan.duckdb"),
             config={
                 "memory_limit": MEMORY_LIMIT,
-                "threads": 2,
+                "threads": THREADS,
                 "temp_directory": str(self.root / "spill"),
                 "preserve_insertion_order": False,
             },
