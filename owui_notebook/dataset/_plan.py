@@ -254,7 +254,8 @@ def _own(client: OpenWebUI, listing: Listing, progress: bool | None) -> list[str
     return [tag.id or tag_id(tag.name) for tag in known]
 
 
-def _everyones(rows: Iterable[ChatSummary], listing: Listing, progress: bool | None) -> None:
+def _all_users(rows: Iterable[ChatSummary], listing: Listing, progress: bool | None) -> None:
+    """Every user's chats (admin listings: update time and title only) into `listing`."""
     with Progress("listing chats", enabled=progress) as bar:
         for row in rows:
             listing.add(row)
@@ -276,7 +277,7 @@ def refresh_plan(
         if accounts is not None:
             # The admin listings carry no archive flag, pin or tags, and Open WebUI does
             # not move updated_at for those: compare what they carry; --full catches the rest.
-            _everyones(_everyone.listings(client, accounts), listing, progress)
+            _all_users(_everyone.listings(client, accounts), listing, progress)
             return listing.plan(base, since, None)
         known = _own(client, listing, progress)
         return listing.plan(base, since, known)
