@@ -5,7 +5,8 @@ releases that stream it, one JSON list on older ones) and writes its rows in chu
 arrive. A later run asks only for listings (``/api/v1/chats/list`` and ``/archived`` pages,
 ``/pinned``, one query per tag): chats that are new, whose ``updated_at`` moved, or whose
 title, archive flag, pin or tags changed (Open WebUI does not move ``updated_at`` for those)
-are fetched one by one; chats gone from the listings are dropped. The rows are built by the
+are fetched one by one; chats gone from the listings are dropped (`_plan`: the listings are
+compared on disk, so memory does not grow with the dataset). The rows are built by the
 frames' own code (`export_record`, `message_rows`, `chat_row`), so the dataset and the
 in-memory frames cannot disagree.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pyarrow.compute as pc
@@ -26,10 +27,11 @@ from ..client.types import User
 from ..frames._digest import as_dict, export_record
 from ..frames._progress import Progress
 from ..frames._types import epoch_seconds
-from ..frames.chats import chat_row, tag_id
+from ..frames.chats import chat_row
 from ..frames.messages import message_rows
 from . import _everyone
 from . import _schema as sch
+from ._plan import refresh_plan
 from ._store import USERS, Store, count_rows, write_parquet
 
 if TYPE_CHECKING:
@@ -68,17 +70,6 @@ class SyncResult:
             f"{kind} {self.directory}: {counts}; {self.chats} chats, {self.messages} messages "
             f"in {self.seconds:.1f}s" + (" (resumed)" if self.resumed else "")
         )
-
-
-@dataclass
-class _Listed:
-    """What the cheap listings say about one chat (what a refresh compares)."""
-
-    updated_at: int
-    title: str
-    archived: bool
-    pinned: bool = False
-    tags: tuple[str, ...] = ()
 
 
 def sync_dataset(
@@ -127,7 +118,7 @@ def sync_dataset(
     if base is None:
         plan = {"kind": "full", "base": None, "drop": [], "targets": None}
     else:
-        plan = _refresh_plan(client, store, base, since, run, accounts if all_users else None)
+        plan = refresh_plan(client, store, base, since, progress, accounts if all_users else None)
     state = store.state()
     resumed = bool(
         state
@@ -180,9 +171,8 @@ def sync_dataset(
             records = client.chats.all()
         run.write(fresh(records))
     else:
-        listed = plan["listed"]
-        stale = {k for k, v in staged.items() if k in listed and listed[k].updated_at != v}
-        stale |= {k for k in staged if k not in listed}
+        stale = plan["listing"].stale(staged)
+        plan["listing"].close()  # on disk until here (a stopped run's: the next removes it)
         run.write(run.fetch([t for t in plan["targets"] if t not in staged or t in stale]))
     store.purge_staged(stale, earlier)
 
@@ -317,111 +307,3 @@ class _Run:
         self.written += len(chats)
         self.state["chunks"].append(name)
         self.store.save_state(self.state)
-
-
-def _held(base: Any) -> dict[str, _Listed]:
-    """What the dataset holds, in the listings' terms."""
-    columns = ["chat_id", "updated_at", "title", "archived", "pinned", "tags"]
-    out: dict[str, _Listed] = {}
-    for path in (base / "chats").glob("month=*/*.parquet"):
-        for batch in pq.ParquetFile(path).iter_batches(columns=columns, batch_size=65_536):
-            for row in batch.to_pylist():
-                stamp = row["updated_at"]
-                out[row["chat_id"]] = _Listed(
-                    updated_at=int(stamp.timestamp()) if stamp is not None else 0,
-                    title=row["title"] or "",
-                    archived=bool(row["archived"]),
-                    pinned=bool(row["pinned"]),
-                    # Imported chats may keep a tag's name ("Data Science") where the
-                    # server's tag query matches only its id: compare what it can find.
-                    tags=tuple(sorted(t for t in row["tags"] or [] if t == tag_id(t))),
-                )
-    return out
-
-
-def _listed(client: OpenWebUI, run: _Run) -> tuple[dict[str, _Listed], set[str]]:
-    """Every chat of this user as the listings show it (no messages), and the tag ids
-    the server's tag list knows (the only ones its tag query can find)."""
-    out: dict[str, _Listed] = {}
-    with Progress("listing chats", enabled=run.progress) as bar:
-        for row in client.chats.iter(include_folders=True):
-            out[row.id] = _Listed(int(epoch_seconds(row.updated_at) or 0), row.title, False)
-            bar.update()
-        page = 1
-        while True:
-            rows = client.chats.archived(page)
-            new = [r for r in rows if r.id not in out or not out[r.id].archived]
-            if not new:
-                break
-            for row in new:
-                out[row.id] = _Listed(int(epoch_seconds(row.updated_at) or 0), row.title, True)
-                bar.update()
-            page += 1
-    for row in client.chats.pinned():
-        listed = out.setdefault(
-            row.id, _Listed(int(epoch_seconds(row.updated_at) or 0), row.title, False)
-        )
-        listed.pinned = True
-    tags: dict[str, list[str]] = {}
-    known = client.chats.all_tags()
-    for tag in known:
-        skip = 0
-        while True:
-            rows = client.chats.by_tag(tag.id or tag.name, skip=skip, limit=50)
-            for row in rows:
-                tags.setdefault(row.id, []).append(tag.id or tag_id(tag.name))
-            if len(rows) < 50:
-                break
-            skip += 50
-    for chat_id, names in tags.items():
-        if chat_id in out:
-            out[chat_id].tags = tuple(sorted(names))
-    return out, {tag.id or tag_id(tag.name) for tag in known}
-
-
-def _listed_everyone(client: OpenWebUI, accounts: list[User], run: _Run) -> dict[str, _Listed]:
-    """Every user's chats as the admin listings show them: update time and title only."""
-    out: dict[str, _Listed] = {}
-    with Progress("listing chats", enabled=run.progress) as bar:
-        for row in _everyone.listings(client, accounts):
-            out[row.id] = _Listed(int(epoch_seconds(row.updated_at) or 0), row.title, False)
-            bar.update()
-    return out
-
-
-def _refresh_plan(
-    client: OpenWebUI,
-    store: Store,
-    base: Any,
-    since: int | None,
-    run: _Run,
-    accounts: list[User] | None = None,
-) -> dict[str, Any]:
-    if accounts is not None:
-        # The admin listings carry no archive flag, pin or tags, and Open WebUI does not
-        # move updated_at for those: compare what they carry; --full catches the rest.
-        listed = _listed_everyone(client, accounts, run)
-        held = {k: _Listed(v.updated_at, v.title, False) for k, v in _held(base).items()}
-    else:
-        listed, known = _listed(client, run)
-        # Imports keep tags the tag list may not know (0.9.x), or by name (0.12.x): those
-        # the server cannot find by tag are left out of the comparison.
-        held = {
-            k: replace(v, tags=tuple(t for t in v.tags if t in known))
-            for k, v in _held(base).items()
-        }
-    if since is not None:
-        listed = {k: v for k, v in listed.items() if v.updated_at > since or k in held}
-    added = [k for k in listed if k not in held]
-    changed = [k for k, v in listed.items() if k in held and held[k] != v]
-    removed = [k for k in held if k not in listed]
-    return {
-        "kind": "refresh",
-        "base": base.name,
-        "targets": sorted(added + changed),
-        "drop": sorted(changed + removed),
-        "added": len(added),
-        "changed": len(changed),
-        "removed": len(removed),
-        "listed": listed,
-    }

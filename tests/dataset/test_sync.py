@@ -68,6 +68,36 @@ def test_refresh_fetches_only_what_changed_and_equals_a_fresh_export(account, tm
         pd.testing.assert_frame_equal(table(directory, name), table(fresh, name))
 
 
+def test_refresh_sees_archiving_and_keeps_to_the_since_window(account, tmp_path):
+    with account.client() as client:
+        sync_dataset(client, str(tmp_path / "all"), progress=False)
+        chats = table(tmp_path / "all", "chats")
+        stamps = chats["updated_at"].map(lambda t: int(t.timestamp()))
+        since = int(stamps.sort_values().iloc[len(stamps) // 2])
+        inside = chats[(stamps > since) & ~chats["archived"]]["chat_id"].iloc[0]
+        archived = chats[(stamps > since) & chats["archived"]]["chat_id"]
+        outside = chats[stamps <= since]["chat_id"].iloc[0]
+        directory = tmp_path / "ds"
+        first = sync_dataset(client, str(directory), since=since, progress=False)
+        assert first.chats == int((stamps > since).sum())
+        time.sleep(1.1)
+        client.chats.archive(inside)
+        for chat_id in archived[:1]:
+            client.chats.unarchive(chat_id)
+        client.chats.add_tag(outside, "since-test")  # keeps its updated_at: out of the window
+    expected = {inside, *archived[:1]}
+    recorder = Recorder()
+    with account.client(transport=recorder) as watched:
+        result = sync_dataset(watched, str(directory), progress=False)
+        assert fetched_chats(recorder) == expected
+        assert (result.added, result.changed, result.removed) == (0, len(expected), 0)
+        fresh = tmp_path / "fresh"
+        sync_dataset(watched, str(fresh), since=since, progress=False)
+    for name in ("chats", "messages"):
+        pd.testing.assert_frame_equal(table(directory, name), table(fresh, name))
+    assert table(directory, "chats").set_index("chat_id").loc[inside, "archived"]
+
+
 _RUNNER = """
 import sys, time
 from owui_notebook.dataset import _sync
