@@ -38,6 +38,8 @@ STATE = "state.json"
 FORMAT = 1
 # A partition holding more files than this is compacted into one when a run touches it.
 MAX_FILES = 8
+# Rows read or rewritten at a time when a generation is built: what bounds its memory.
+BATCH_ROWS = 65_536
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -226,22 +228,29 @@ class Store:
 
 def _carry(src: Path, dst: Path, key: str, doomed: pa.Array) -> Path:
     """Link `src` into the new generation, or rewrite it without the doomed chats."""
-    if len(doomed):
-        ids = pq.read_table(src, columns=[key]).column(key)
-        if pc.any(pc.is_in(ids, value_set=doomed)).as_py():
-            source = pq.ParquetFile(src)
+    if len(doomed) and _holds_any(src, key, doomed):
+        source = pq.ParquetFile(src)
 
-            def kept() -> Iterator[pa.Table]:
-                for batch in source.iter_batches(batch_size=65_536):
-                    mask = pc.invert(pc.is_in(batch.column(key), value_set=doomed))
-                    yield pa.Table.from_batches([batch]).filter(mask)
+        def kept() -> Iterator[pa.Table]:
+            for batch in source.iter_batches(batch_size=BATCH_ROWS):
+                mask = pc.invert(pc.is_in(batch.column(key), value_set=doomed))
+                yield pa.Table.from_batches([batch]).filter(mask)
 
-            rows = write_parquet(dst, kept(), source.schema_arrow)
-            if rows == 0:
-                dst.unlink()
-            return dst
+        rows = write_parquet(dst, kept(), source.schema_arrow)
+        if rows == 0:
+            dst.unlink()
+        return dst
     _link(src, dst)
     return dst
+
+
+def _holds_any(src: Path, key: str, ids: pa.Array) -> bool:
+    """Whether file `src` has a row whose `key` is in `ids`, read a batch at a time (a
+    month's messages file of a large deployment is too big to read whole)."""
+    for batch in pq.ParquetFile(src).iter_batches(batch_size=BATCH_ROWS, columns=[key]):
+        if pc.any(pc.is_in(batch.column(0), value_set=ids)).as_py():
+            return True
+    return False
 
 
 def _compact(files: list[Path], dst: Path) -> None:
@@ -249,7 +258,7 @@ def _compact(files: list[Path], dst: Path) -> None:
 
     def batches() -> Iterator[pa.Table]:
         for path in files:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536):
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
                 yield pa.Table.from_batches([batch])
 
     tmp = dst.with_name("compact-" + dst.name)
