@@ -275,8 +275,8 @@ def refresh_plan(
     listing = Listing(store)
     try:
         if accounts is not None:
-            # The admin listings carry no archive flag, pin or tags, and Open WebUI does
-            # not move updated_at for those: compare what they carry; --full catches the rest.
+            # The admin listings carry no archive flag, pin or tags. Archiving and pinning
+            # move updated_at (0.12.4), tagging does not: --full catches tag changes.
             _all_users(_everyone.listings(client, accounts), listing, progress)
             return listing.plan(base, since, None)
         known = _own(client, listing, progress)
