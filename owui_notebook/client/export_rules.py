@@ -14,7 +14,7 @@ sees that, and `export_record_of` rebuilds the record from the full chat by the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .history import thread_ids
@@ -115,8 +115,14 @@ def export_message(message: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def export_record_of(chat: Mapping[str, Any]) -> dict[str, Any]:
-    """A full chat (``GET /api/v1/chats/{id}``) as the server's stats-export record."""
+def export_record_of(
+    chat: Mapping[str, Any],
+    describe: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A full chat (``GET /api/v1/chats/{id}``) as the server's stats-export record;
+    `describe` makes each message's entry (default `export_message`; the frames' digest
+    adds what only a full message carries)."""
+    describe = describe or export_message
     history = _mapping(_mapping(chat.get("chat")).get("history"))
     messages = dict(_mapping(history.get("messages")))
     current_id = history.get("currentId")
@@ -130,9 +136,7 @@ def export_record_of(chat: Mapping[str, Any]) -> dict[str, Any]:
         "stats": stats,
         "chat": {
             "history": {
-                "messages": {
-                    k: export_message(m) for k, m in messages.items() if isinstance(m, dict)
-                },
+                "messages": {k: describe(m) for k, m in messages.items() if isinstance(m, dict)},
                 "currentId": current_id,
             }
         },

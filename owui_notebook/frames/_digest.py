@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..client.export_rules import aggregate, export_message
+from ..client.export_rules import aggregate, export_message, export_record_of
 from ..client.history import thread_ids
 from ..client.turns import CLIENT_KEY
 from ..client.usage import normalize_usage
@@ -102,26 +102,8 @@ def export_record(record: Any, *, content: bool = False) -> dict[str, Any]:
     """A full chat as a stats-export record (``id, user_id, created_at, updated_at, tags,
     stats, chat.history``) with the extra keys only a full chat can fill."""
     record = as_dict(record)
-    messages, current_id = history_of(record)
-    meta = mapping_at(record, "meta")
-    stats, _ = aggregate(messages, current_id)
     return {
-        "id": record.get("id"),
-        "user_id": record.get("user_id"),
-        "created_at": record.get("created_at"),
-        "updated_at": record.get("updated_at"),
-        "tags": list(meta.get("tags") or []),
-        "stats": stats,
-        "chat": {
-            "history": {
-                "messages": {
-                    key: digest_message(m, content=content)
-                    for key, m in messages.items()
-                    if isinstance(m, dict)
-                },
-                "currentId": current_id,
-            }
-        },
+        **export_record_of(record, lambda m: digest_message(m, content=content)),
         # Only in digests of full chats:
         "title": record.get("title"),
         "archived": record.get("archived"),
