@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,17 @@ class Deployment:
     seeding: str = ""
     server_pid: int | None = None
     summary: dict = field(default_factory=dict)
+
+
+def deployment_parser() -> argparse.ArgumentParser:
+    """The options every deployment bench takes: its size, and a server to use instead of a
+    fresh sandbox."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chats", type=int, default=10_000)
+    parser.add_argument("--users", type=int, default=4)
+    parser.add_argument("--url")
+    parser.add_argument("--jwt", help="an admin's token on --url (to create the users)")
+    return parser
 
 
 @contextmanager

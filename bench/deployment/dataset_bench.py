@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _seeded import Deployment, seeded
+from _seeded import Deployment, deployment_parser, seeded
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE.parent / "results"
@@ -71,11 +71,7 @@ def export(url: str, login: tuple[str, str] | str, directory: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--chats", type=int, default=10_000)
-    parser.add_argument("--users", type=int, default=4)
-    parser.add_argument("--url")
-    parser.add_argument("--jwt", help="an admin's token on --url (to create the users)")
+    parser = deployment_parser()
     args = parser.parse_args()
 
     with seeded(args.chats, args.users, args.url, args.jwt) as deployment:

@@ -20,7 +20,6 @@ count. Results go to bench/results/dataset-paths-<N>.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -28,7 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _seeded import Deployment, seeded
+from _seeded import Deployment, deployment_parser, seeded
 
 RESULTS = Path(__file__).resolve().parent.parent / "results"
 
@@ -116,11 +115,7 @@ def measure(path: str, deployment: Deployment) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--chats", type=int, default=10_000)
-    parser.add_argument("--users", type=int, default=4)
-    parser.add_argument("--url")
-    parser.add_argument("--jwt", help="an admin's token on --url (to create the users)")
+    parser = deployment_parser()
     parser.add_argument("--paths", default="per-chat,analytics,all-db")
     args = parser.parse_args()
 
