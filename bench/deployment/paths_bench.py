@@ -75,7 +75,7 @@ def server_memory_mb(pid: int | None) -> dict[str, float]:
     """Resident and peak resident memory of the server's process group, from /proc."""
     if pid is None:
         return {}
-    rss = hwm = 0.0
+    total = {"VmRSS": 0.0, "VmHWM": 0.0}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -87,10 +87,9 @@ def server_memory_mb(pid: int | None) -> dict[str, float]:
             continue
         for line in status:
             key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                mb = int(value.split()[0]) / 1024
-                rss, hwm = (rss + mb, hwm) if key == "VmRSS" else (rss, hwm + mb)
-    return {"rss_mb": rss, "peak_rss_mb": hwm}
+            if key in total:
+                total[key] += int(value.split()[0]) / 1024
+    return {"rss_mb": total["VmRSS"], "peak_rss_mb": total["VmHWM"]}
 
 
 def measure(path: str, deployment: Deployment) -> dict:
